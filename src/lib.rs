@@ -1,1 +1,9 @@
+//! faqtory: a static-site generator for FAQ help centers.
+//!
+//! Data flows one way: [`content`] loads the site into a [`model::Site`]
+//! (with diagnostics), [`render`] and [`search`] turn the model into output
+//! files, and [`output`] is the only module that writes. See ARCHITECTURE.md.
 
+pub mod diag;
+pub mod markdown;
+pub mod yaml;

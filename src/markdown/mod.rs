@@ -1,0 +1,167 @@
+//! The FAQ dialect (../shared/DIALECT.md) rendered over pulldown-cmark events.
+//!
+//! Two entry points, both pure (no I/O):
+//! - [`outline`]: a cheap pass giving a page's questions and explicit anchors, so
+//!   the whole site's link targets are known before any page is rendered;
+//! - [`render`]: the page's HTML split into sections (one per `###` question),
+//!   plain text for search, and diagnostics located in the source file.
+//!
+//! CONTRACT (used by content/render/search; keep these types stable):
+//! the types in this file. Implementation lives in submodules.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::diag::{Diagnostic, Severity};
+
+/// A page's markdown inside its file.
+#[derive(Clone, Copy, Debug)]
+pub struct Source<'a> {
+    /// The file as the user names it (for diagnostics).
+    pub file: &'a Path,
+    /// The whole file, front matter included (diagnostics count its lines).
+    pub text: &'a str,
+    /// Byte offset in `text` where the markdown body starts.
+    pub body_start: usize,
+}
+
+impl Source<'_> {
+    pub fn body(&self) -> &str {
+        self.text.get(self.body_start..).unwrap_or("")
+    }
+}
+
+/// Language of the page: picks callout titles and similar words.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
+pub enum Lang {
+    #[default]
+    #[serde(rename = "zh-CN", alias = "zh")]
+    Zh,
+    #[serde(rename = "en", alias = "en-US")]
+    En,
+}
+
+/// DIALECT.md §4.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LineBreaks {
+    /// A soft break becomes `<br>` when the text on either side is CJK.
+    #[default]
+    Auto,
+    /// Every soft break becomes `<br>`.
+    Always,
+    /// CommonMark: a soft break is a newline.
+    Never,
+}
+
+/// DIALECT.md §6, after any per-deployment override.
+#[derive(Clone, Debug, Default)]
+pub struct Console {
+    /// The console base URL that content is written against
+    /// (`https://console.cloud.tencent.com`); links under it are console links.
+    pub content_base_url: String,
+    /// The base URL links point at in this build (the override, or the same).
+    pub target_base_url: String,
+    /// Known route paths (`/deal`, ...).
+    pub routes: HashSet<String>,
+    /// How a link to an unknown route is reported.
+    pub unknown_route: Severity,
+}
+
+/// Resolves relative links between pages (`../billing/refund.md#que2`).
+pub trait LinkResolver {
+    /// `Ok(url)` with the built URL, or `Err(message)` naming what is missing.
+    fn resolve(&self, dest: &str) -> Result<String, String>;
+}
+
+/// Widgets a page may place (DIALECT.md §8).
+pub trait WidgetHost {
+    /// The no-JavaScript fallback HTML for `name` in `lang`, or `None` when
+    /// no widget has that name (an error for the author).
+    fn fallback_html(&self, name: &str, lang: Lang) -> Option<String>;
+}
+
+/// Everything [`render`] needs besides the source.
+pub struct Options<'a> {
+    pub lang: Lang,
+    pub line_breaks: LineBreaks,
+    /// CJK-friendly emphasis (DIALECT.md §3). On by default; off only to run
+    /// the CommonMark spec examples.
+    pub cjk_emphasis: bool,
+    /// `false` (default): raw HTML sanitised by an allowlist. `true`: passed as written.
+    pub raw_html: bool,
+    pub console: Option<&'a Console>,
+    pub links: &'a dyn LinkResolver,
+    pub widgets: &'a dyn WidgetHost,
+}
+
+/// One `###` question.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Question {
+    /// Anchor id (explicit, or derived from the text; unique on the page).
+    pub id: String,
+    /// The heading as inline HTML (no `<h3>`).
+    pub title_html: String,
+    /// The heading as plain text.
+    pub title_text: String,
+    /// The answer's plain text for search (callout and menu-path text included).
+    pub answer_text: String,
+    /// 1-based line of the heading in the file.
+    pub line: usize,
+}
+
+/// A run of the page: a question with its answer, or free content (the intro
+/// before the first question, or what follows a `#`/`##` heading).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Section {
+    pub question: Option<Question>,
+    /// The answer (for a question) or the content, as HTML.
+    pub html: String,
+}
+
+/// A rendered page.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Rendered {
+    pub sections: Vec<Section>,
+    /// Plain text of the free sections (for search on articles).
+    pub text: String,
+    /// Widget names placed on the page, in order.
+    pub widgets: Vec<String>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Rendered {
+    pub fn questions(&self) -> impl Iterator<Item = &Question> {
+        self.sections.iter().filter_map(|s| s.question.as_ref())
+    }
+}
+
+/// A question as [`outline`] sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutlineQuestion {
+    pub id: String,
+    pub title_text: String,
+    pub line: usize,
+}
+
+/// Link targets of a page, known before rendering.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Outline {
+    pub questions: Vec<OutlineQuestion>,
+    /// Every anchor id on the page (questions, `[](id:x)`, `{#x}`, other headings).
+    pub anchors: Vec<String>,
+}
+
+mod basic;
+
+/// The page's questions and anchors. Must agree with [`render`] on ids.
+pub fn outline(src: Source<'_>) -> Outline {
+    basic::outline(src)
+}
+
+/// Renders a page. Never panics; problems become diagnostics.
+pub fn render(src: Source<'_>, opts: &Options<'_>) -> Rendered {
+    basic::render(src, opts)
+}
