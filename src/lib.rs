@@ -4,6 +4,10 @@
 //! (with diagnostics), [`render`] and [`search`] turn the model into output
 //! files, and [`output`] is the only module that writes. See ARCHITECTURE.md.
 
+pub mod assets;
+pub mod config;
+pub mod content;
 pub mod diag;
 pub mod markdown;
+pub mod model;
 pub mod yaml;

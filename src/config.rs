@@ -1,0 +1,254 @@
+//! `site.yaml`: the site's configuration, typed.
+//!
+//! Every key is declared here; unknown keys and wrong types are errors naming
+//! the key with file:line:col (through [`crate::yaml`]).
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::diag::{Diagnostic, Severity};
+use crate::markdown::{Lang, LineBreaks};
+use crate::yaml;
+
+/// The name of the configuration file in a site's root.
+pub const CONFIG_FILE: &str = "site.yaml";
+
+/// `site.yaml`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The help center's name, shown in every page's header and title.
+    pub title: String,
+    /// One line about the site (meta description of the home page).
+    #[serde(default)]
+    pub description: String,
+    /// Where the site is deployed, e.g. `https://help.example.com/` or
+    /// `https://example.com/help/`. Canonical links and the sitemap use it.
+    pub base_url: String,
+    /// Content language: `zh-CN` (default) or `en`.
+    #[serde(default)]
+    pub language: Lang,
+    /// Theme folder name under `themes/`.
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    /// The web console that pages link into (DIALECT.md §6).
+    #[serde(default)]
+    pub console: Option<ConsoleConfig>,
+    #[serde(default)]
+    pub markdown: MarkdownConfig,
+    /// Output directory, relative to the site root (default `public`).
+    #[serde(default = "default_output")]
+    pub output: PathBuf,
+}
+
+/// `console:` in site.yaml.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsoleConfig {
+    /// The console that content links are written against.
+    pub base_url: String,
+    /// Where console links point in this deployment (staging, an
+    /// international site). Defaults to `base_url`; `build
+    /// --console-base-url` overrides both.
+    #[serde(default)]
+    pub target_base_url: Option<String>,
+    /// Every console route the content may link to.
+    #[serde(default)]
+    pub routes: BTreeSet<String>,
+    /// How `build` reports a link to a route not in `routes` (`check`
+    /// always reports it as an error).
+    #[serde(default = "default_unknown_route")]
+    pub unknown_route: Severity,
+}
+
+/// `markdown:` in site.yaml.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarkdownConfig {
+    /// Soft line breaks in CJK text: `auto` (default), `always`, `never`.
+    #[serde(default)]
+    pub line_breaks: LineBreaks,
+    /// Opt in to raw HTML passed through unsanitised (default: sanitised).
+    #[serde(default)]
+    pub raw_html: bool,
+}
+
+fn default_theme() -> String {
+    "default".into()
+}
+fn default_output() -> PathBuf {
+    PathBuf::from("public")
+}
+fn default_unknown_route() -> Severity {
+    Severity::Warning
+}
+
+impl Config {
+    /// Reads `site.yaml` from `root`. `shown` is how the file is named in
+    /// diagnostics.
+    pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
+        let path = root.join(CONFIG_FILE);
+        let shown = PathBuf::from(CONFIG_FILE);
+        let text = match std::fs::read(&path) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(t) => t,
+                Err(_) => {
+                    return Err(vec![Diagnostic::file_level(
+                        Severity::Error,
+                        shown,
+                        "site.yaml is not valid UTF-8",
+                    )]);
+                }
+            },
+            Err(e) => {
+                return Err(vec![
+                    Diagnostic::file_level(
+                        Severity::Error,
+                        shown,
+                        format!("cannot read site configuration: {e}"),
+                    )
+                    .with_help(format!(
+                        "run faqtory in a site's root (the folder with {CONFIG_FILE}), or pass --root"
+                    )),
+                ]);
+            }
+        };
+        Self::parse(&shown, &text)
+    }
+
+    /// Parses and validates the text of a `site.yaml`.
+    pub fn parse(shown: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
+        let config: Config =
+            yaml::parse(yaml::Fragment::whole_file(shown, text)).map_err(|d| vec![d])?;
+        let mut problems = Vec::new();
+        let locate = |key: &str| key_line(text, key);
+        if let Err(msg) = check_url(&config.base_url) {
+            let (line, col) = locate("base_url");
+            problems.push(Diagnostic::at_line_col(
+                Severity::Error,
+                shown,
+                text,
+                line,
+                col,
+                format!("`base_url`: {msg}"),
+            ));
+        }
+        if let Some(console) = &config.console {
+            if let Err(msg) = check_url(&console.base_url) {
+                let (line, col) = locate("base_url:");
+                problems.push(Diagnostic::at_line_col(
+                    Severity::Error,
+                    shown,
+                    text,
+                    line,
+                    col,
+                    format!("`console.base_url`: {msg}"),
+                ));
+            }
+            for route in &console.routes {
+                if !route.starts_with('/') {
+                    let (line, col) = locate(route);
+                    problems.push(Diagnostic::at_line_col(
+                        Severity::Error,
+                        shown,
+                        text,
+                        line,
+                        col,
+                        format!("console route `{route}` must start with `/`"),
+                    ));
+                }
+            }
+        }
+        if problems.is_empty() {
+            Ok(config)
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// The path part of `base_url`, always starting and ending with `/`
+    /// (`/` or `/help/`). Every internal URL is prefixed with it.
+    pub fn root_path(&self) -> String {
+        root_path_of(&self.base_url)
+    }
+}
+
+/// `https://x.com/help` → `/help/`; `https://x.com` → `/`.
+pub fn root_path_of(base_url: &str) -> String {
+    let after_scheme = base_url
+        .split_once("://")
+        .map_or(base_url, |(_, rest)| rest);
+    let path = after_scheme.find('/').map_or("", |i| &after_scheme[i..]);
+    let path = path
+        .split(['?', '#'])
+        .next()
+        .unwrap_or("")
+        .trim_matches('/');
+    if path.is_empty() {
+        "/".into()
+    } else {
+        format!("/{path}/")
+    }
+}
+
+fn check_url(url: &str) -> Result<(), String> {
+    let ok = (url.starts_with("https://") || url.starts_with("http://"))
+        && url
+            .split_once("://")
+            .is_some_and(|(_, host)| !host.is_empty() && !host.starts_with('/'));
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("`{url}` is not an absolute http(s) URL"))
+    }
+}
+
+/// The 1-based line and column where `needle` first appears in `text`
+/// (for semantic errors found after deserializing); (1, 1) when absent.
+pub fn key_line(text: &str, needle: &str) -> (usize, usize) {
+    text.find(needle)
+        .map_or((1, 1), |off| crate::diag::line_col(text, off))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn root_path_handles_subpaths() {
+        assert_eq!(root_path_of("https://help.example.com"), "/");
+        assert_eq!(root_path_of("https://help.example.com/"), "/");
+        assert_eq!(root_path_of("https://example.com/help"), "/help/");
+        assert_eq!(root_path_of("https://example.com/a/b/"), "/a/b/");
+    }
+
+    #[test]
+    fn unknown_key_names_line() {
+        let text = "title: x\nbase_url: https://a.b\nthme: y\n";
+        let errs = Config::parse(Path::new("site.yaml"), text).unwrap_err();
+        assert_eq!(errs.len(), 1);
+        assert_eq!(errs[0].location(), "site.yaml:3:1");
+        assert!(errs[0].message.contains("`thme`"), "{}", errs[0].message);
+    }
+
+    #[test]
+    fn defaults_apply() {
+        let c = Config::parse(Path::new("site.yaml"), "title: x\nbase_url: https://a.b\n").unwrap();
+        assert_eq!(c.theme, "default");
+        assert_eq!(c.language, Lang::Zh);
+        assert_eq!(c.output, PathBuf::from("public"));
+        assert_eq!(c.markdown.line_breaks, LineBreaks::Auto);
+    }
+
+    #[test]
+    fn bad_base_url_is_located() {
+        let errs = Config::parse(
+            Path::new("site.yaml"),
+            "title: x\nbase_url: help.example.com\n",
+        )
+        .unwrap_err();
+        assert_eq!(errs[0].location(), "site.yaml:2:1");
+    }
+}

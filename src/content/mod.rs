@@ -1,0 +1,345 @@
+//! Loading `content/` into a [`Site`]: walk the folders, read front matter,
+//! outline every page (so all link targets are known), then render each
+//! page's markdown with links resolved. Every problem becomes a diagnostic;
+//! loading carries on so one run reports them all.
+
+pub mod front_matter;
+pub mod links;
+pub mod walk;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::diag::{Diagnostic, Severity};
+use crate::markdown::{self, Console, Rendered, WidgetHost};
+use crate::model::{Category, CategoryFront, FrontMatter, Page, Site, SourceFile};
+
+/// The folder under the site root that holds the pages.
+pub const CONTENT_DIR: &str = "content";
+
+/// How to load.
+pub struct LoadOptions<'a> {
+    /// Overrides where console links point (`build --console-base-url`).
+    pub console_base_url: Option<String>,
+    /// `check` reports links to unknown console routes as errors.
+    pub strict: bool,
+    /// The widgets pages may place.
+    pub widgets: &'a (dyn WidgetHost + Sync),
+}
+
+/// What loading produced: the site (when the configuration could be read)
+/// and every problem found.
+pub struct Loaded {
+    pub site: Option<Site>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Files under content/ to publish unchanged (content-relative paths).
+    pub assets: Vec<String>,
+}
+
+/// Loads the site at `root` with an already-read configuration.
+pub fn load(root: &Path, config: Config, opts: &LoadOptions<'_>) -> Loaded {
+    let mut diags = Vec::new();
+    let content_dir = root.join(CONTENT_DIR);
+    if !content_dir.is_dir() {
+        diags.push(Diagnostic::file_level(
+            Severity::Error,
+            CONTENT_DIR,
+            "no content/ folder: a site keeps its pages in content/",
+        ));
+        return Loaded {
+            site: None,
+            diagnostics: diags,
+            assets: Vec::new(),
+        };
+    }
+    let found = walk::walk(root, &content_dir, &mut diags);
+    let root_path = config.root_path();
+
+    // Categories: one per folder, the root first.
+    let mut categories: Vec<Category> = Vec::new();
+    let mut by_dir: HashMap<String, usize> = HashMap::new();
+    for dir in
+        std::iter::once(String::new()).chain(found.dirs.iter().filter(|d| !d.is_empty()).cloned())
+    {
+        if by_dir.contains_key(&dir) {
+            continue;
+        }
+        let id = categories.len();
+        let parent = if dir.is_empty() {
+            None
+        } else {
+            by_dir.get(parent_dir(&dir)).copied()
+        };
+        let name = dir.rsplit('/').next().unwrap_or("").to_owned();
+        categories.push(Category {
+            id,
+            path: if dir.is_empty() {
+                String::new()
+            } else {
+                format!("{dir}/")
+            },
+            dir: dir.clone(),
+            title: if dir.is_empty() {
+                config.title.clone()
+            } else {
+                name
+            },
+            description: if dir.is_empty() {
+                config.description.clone()
+            } else {
+                String::new()
+            },
+            weight: 0,
+            parent,
+            children: Vec::new(),
+            pages: Vec::new(),
+            index: None,
+            doc: Rendered::default(),
+        });
+        by_dir.insert(dir, id);
+    }
+
+    // Pages and _index.md files.
+    let mut pages: Vec<Page> = Vec::new();
+    for (rel, text) in found.markdown {
+        let shown = PathBuf::from(CONTENT_DIR).join(&rel);
+        let dir = parent_dir(&rel).to_owned();
+        let Some(&cat) = by_dir.get(&dir) else {
+            continue;
+        };
+        let is_index = rel.rsplit('/').next() == Some("_index.md");
+        if is_index {
+            match front_matter::parse::<CategoryFront>(&shown, &text) {
+                Ok((fm, body_start)) => {
+                    let c = &mut categories[cat];
+                    if let Some(t) = fm.title {
+                        c.title = t;
+                    }
+                    if let Some(d) = fm.description {
+                        c.description = d;
+                    }
+                    c.weight = fm.weight.unwrap_or(0);
+                    c.index = Some(SourceFile {
+                        shown,
+                        text,
+                        body_start,
+                    });
+                }
+                Err(d) => diags.push(d),
+            }
+            continue;
+        }
+        let (front, body_start) = match front_matter::parse::<FrontMatter>(&shown, &text) {
+            Ok(v) => v,
+            Err(d) => {
+                diags.push(d);
+                continue;
+            }
+        };
+        let stem = rel
+            .rsplit('/')
+            .next()
+            .unwrap_or(&rel)
+            .trim_end_matches(".md")
+            .to_owned();
+        let slug = match &front.slug {
+            Some(s) if valid_slug(s) => s.clone(),
+            Some(s) => {
+                let (line, col) = crate::config::key_line(&text, "slug:");
+                diags.push(Diagnostic::at_line_col(
+                    Severity::Error,
+                    &shown,
+                    &text,
+                    line,
+                    col,
+                    format!("slug `{s}` must be one path segment (no `/`, not empty)"),
+                ));
+                stem.clone()
+            }
+            None => stem.clone(),
+        };
+        let title = front.title.clone().unwrap_or_else(|| stem.clone());
+        let source = SourceFile {
+            shown,
+            text,
+            body_start,
+        };
+        let outline = markdown::outline(markdown::Source {
+            file: &source.shown,
+            text: &source.text,
+            body_start: source.body_start,
+        });
+        let id = pages.len();
+        let path = format!("{}{}/", categories[cat].path, slug);
+        categories[cat].pages.push(id);
+        pages.push(Page {
+            id,
+            source,
+            front,
+            title,
+            slug,
+            path,
+            category: cat,
+            outline,
+            doc: Rendered::default(),
+        });
+    }
+
+    check_unique_paths(&pages, &categories, &mut diags);
+
+    // Order children and pages by weight, then title.
+    for c in 1..categories.len() {
+        if let Some(p) = categories[c].parent {
+            categories[p].children.push(c);
+        }
+    }
+    for c in 0..categories.len() {
+        let mut kids = std::mem::take(&mut categories[c].children);
+        kids.sort_by(|&a, &b| {
+            (categories[a].weight, &categories[a].title)
+                .cmp(&(categories[b].weight, &categories[b].title))
+        });
+        categories[c].children = kids;
+        let mut ps = std::mem::take(&mut categories[c].pages);
+        ps.sort_by(|&a, &b| {
+            (pages[a].front.weight.unwrap_or(0), &pages[a].title)
+                .cmp(&(pages[b].front.weight.unwrap_or(0), &pages[b].title))
+        });
+        categories[c].pages = ps;
+    }
+
+    // Every link target, then render with links resolved.
+    let mut index = links::LinkIndex::new(&root_path);
+    for p in &pages {
+        let rel = content_rel(&p.source.shown);
+        index.insert(&rel, &p.path, p.outline.anchors.iter().cloned());
+    }
+    for c in &categories {
+        if let Some(src) = &c.index {
+            index.insert(&content_rel(&src.shown), &c.path, std::iter::empty());
+        }
+    }
+    let console = console_of(&config, opts);
+    let render_file = |src: &SourceFile| {
+        let rel = content_rel(&src.shown);
+        let resolver = index.resolver_for(&rel);
+        markdown::render(
+            markdown::Source {
+                file: &src.shown,
+                text: &src.text,
+                body_start: src.body_start,
+            },
+            &markdown::Options {
+                lang: config.language,
+                line_breaks: config.markdown.line_breaks,
+                cjk_emphasis: true,
+                raw_html: config.markdown.raw_html,
+                console: console.as_ref(),
+                links: &resolver,
+                widgets: opts.widgets,
+            },
+        )
+    };
+    let rendered: Vec<Rendered> = pages.par_iter().map(|p| render_file(&p.source)).collect();
+    for (p, mut doc) in pages.iter_mut().zip(rendered) {
+        diags.append(&mut doc.diagnostics);
+        p.doc = doc;
+    }
+    for c in &mut categories {
+        if let Some(src) = &c.index {
+            let mut doc = render_file(src);
+            diags.append(&mut doc.diagnostics);
+            c.doc = doc;
+        }
+    }
+
+    let site = Site {
+        root: root.to_path_buf(),
+        config,
+        categories,
+        pages,
+    };
+    Loaded {
+        site: Some(site),
+        diagnostics: diags,
+        assets: found.assets,
+    }
+}
+
+fn console_of(config: &Config, opts: &LoadOptions<'_>) -> Option<Console> {
+    let c = config.console.as_ref()?;
+    let trim = |s: &str| s.trim_end_matches('/').to_owned();
+    let target = opts
+        .console_base_url
+        .clone()
+        .or_else(|| c.target_base_url.clone())
+        .unwrap_or_else(|| c.base_url.clone());
+    Some(Console {
+        content_base_url: trim(&c.base_url),
+        target_base_url: trim(&target),
+        routes: c.routes.iter().cloned().collect(),
+        unknown_route: if opts.strict {
+            Severity::Error
+        } else {
+            c.unknown_route
+        },
+    })
+}
+
+/// Two pages (or a page and a category) built at one URL: an error at each.
+fn check_unique_paths(pages: &[Page], categories: &[Category], diags: &mut Vec<Diagnostic>) {
+    let mut by_path: BTreeMap<&str, Vec<&Path>> = BTreeMap::new();
+    for p in pages {
+        by_path.entry(&p.path).or_default().push(&p.source.shown);
+    }
+    for c in categories {
+        if let Some(v) = by_path.get_mut(c.path.as_str()) {
+            v.push(Path::new(CONTENT_DIR));
+        }
+    }
+    for (path, files) in by_path {
+        if files.len() < 2 {
+            continue;
+        }
+        for (i, f) in files.iter().enumerate() {
+            let others: Vec<String> = files
+                .iter()
+                .enumerate()
+                .filter(|&(j, _)| j != i)
+                .map(|(_, o)| o.display().to_string())
+                .collect();
+            diags.push(
+                Diagnostic::file_level(
+                    Severity::Error,
+                    *f,
+                    format!(
+                        "two pages would be built at `/{path}`: this one and {}",
+                        others.join(", ")
+                    ),
+                )
+                .with_help("give one of them another file name or a different `slug:`"),
+            );
+        }
+    }
+}
+
+fn valid_slug(s: &str) -> bool {
+    !s.trim().is_empty() && !s.contains('/') && !s.contains('\\') && s != "." && s != ".."
+}
+
+/// `a/b/c.md` → `a/b`; `c.md` → `""`.
+fn parent_dir(rel: &str) -> &str {
+    rel.rfind('/').map_or("", |i| &rel[..i])
+}
+
+/// `content/a/b.md` → `a/b.md`.
+fn content_rel(shown: &Path) -> String {
+    let rel = shown.strip_prefix(CONTENT_DIR).unwrap_or(shown);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}

@@ -1,0 +1,140 @@
+//! Walking `content/`: every folder and file, or a diagnostic naming the path.
+//! Symlink loops, unreadable entries and non-UTF-8 files are reported, never
+//! skipped silently, and never panic.
+
+use std::path::{Path, PathBuf};
+
+use crate::diag::{Diagnostic, Severity};
+
+/// What the walk found, in a stable (sorted) order.
+#[derive(Debug, Default)]
+pub struct Found {
+    /// Folders relative to `content/`, `/`-separated (`""` is content/ itself).
+    pub dirs: Vec<String>,
+    /// Markdown files: (path relative to `content/`, text).
+    pub markdown: Vec<(String, String)>,
+    /// Other files to publish as they are (images, PDFs...): relative paths.
+    pub assets: Vec<String>,
+}
+
+/// Extensions copied to the output unchanged.
+const ASSET_EXTENSIONS: &[&str] = &[
+    "png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "ico", "pdf", "zip", "txt", "mp4", "webm",
+];
+
+/// Walks `content_dir`. `root` is the site root (diagnostics name paths
+/// relative to it).
+pub fn walk(root: &Path, content_dir: &Path, diags: &mut Vec<Diagnostic>) -> Found {
+    let mut found = Found::default();
+    let shown = |p: &Path| crate::diag::display_path(root, p);
+    let walker = walkdir::WalkDir::new(content_dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(err) => {
+                let path = err
+                    .path()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| content_dir.to_path_buf());
+                let message = if let Some(ancestor) = err.loop_ancestor() {
+                    format!(
+                        "symlink loop: this link leads back to `{}`; it was not followed",
+                        shown(ancestor).display()
+                    )
+                } else {
+                    format!("cannot read: {}", io_reason(&err))
+                };
+                diags.push(Diagnostic::file_level(
+                    Severity::Error,
+                    shown(&path),
+                    message,
+                ));
+                continue;
+            }
+        };
+        let rel = match relative(content_dir, entry.path()) {
+            Some(r) => r,
+            None => {
+                diags.push(Diagnostic::file_level(
+                    Severity::Error,
+                    shown(entry.path()),
+                    "file name is not valid UTF-8",
+                ));
+                continue;
+            }
+        };
+        if entry.file_type().is_dir() {
+            found.dirs.push(rel);
+            continue;
+        }
+        let ext = entry
+            .path()
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        if ext == "md" {
+            match std::fs::read(entry.path()) {
+                Ok(bytes) => match String::from_utf8(bytes) {
+                    Ok(text) => found.markdown.push((rel, text)),
+                    Err(e) => {
+                        let (line, column) =
+                            line_col_of_bytes(e.as_bytes(), e.utf8_error().valid_up_to());
+                        diags.push(Diagnostic {
+                            severity: Severity::Error,
+                            file: shown(entry.path()),
+                            line,
+                            column,
+                            message: format!(
+                                "not valid UTF-8 (byte {} of the file); save it as UTF-8",
+                                e.utf8_error().valid_up_to()
+                            ),
+                            source_line: None,
+                            help: None,
+                        });
+                    }
+                },
+                Err(e) => diags.push(Diagnostic::file_level(
+                    Severity::Error,
+                    shown(entry.path()),
+                    format!("cannot read: {e}"),
+                )),
+            }
+        } else if ASSET_EXTENSIONS.contains(&ext.as_str()) {
+            found.assets.push(rel);
+        }
+    }
+    found
+}
+
+fn io_reason(err: &walkdir::Error) -> String {
+    match err.io_error() {
+        Some(io) => io.to_string(),
+        None => err.to_string(),
+    }
+}
+
+fn relative(base: &Path, path: &Path) -> Option<String> {
+    let rel: PathBuf = path.strip_prefix(base).ok()?.to_path_buf();
+    let mut parts = Vec::new();
+    for c in rel.components() {
+        parts.push(c.as_os_str().to_str()?.to_owned());
+    }
+    Some(parts.join("/"))
+}
+
+/// 1-based line and column of byte `at` in possibly invalid UTF-8.
+fn line_col_of_bytes(bytes: &[u8], at: usize) -> (usize, usize) {
+    let before = &bytes[..at.min(bytes.len())];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let column = String::from_utf8_lossy(&before[start..]).chars().count() + 1;
+    (line, column)
+}
