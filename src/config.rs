@@ -193,6 +193,17 @@ pub fn root_path_of(base_url: &str) -> String {
     }
 }
 
+/// `https://x.com/help/` → `https://x.com`.
+pub fn origin_of(base_url: &str) -> String {
+    match base_url.split_once("://") {
+        Some((scheme, rest)) => {
+            let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+            format!("{scheme}://{host}")
+        }
+        None => base_url.trim_end_matches('/').to_owned(),
+    }
+}
+
 fn check_url(url: &str) -> Result<(), String> {
     let ok = (url.starts_with("https://") || url.starts_with("http://"))
         && url
@@ -222,6 +233,8 @@ mod tests {
         assert_eq!(root_path_of("https://help.example.com/"), "/");
         assert_eq!(root_path_of("https://example.com/help"), "/help/");
         assert_eq!(root_path_of("https://example.com/a/b/"), "/a/b/");
+        assert_eq!(origin_of("https://example.com/a/b/"), "https://example.com");
+        assert_eq!(origin_of("http://localhost:1111"), "http://localhost:1111");
     }
 
     #[test]

@@ -5,9 +5,16 @@
 //! files, and [`output`] is the only module that writes. See ARCHITECTURE.md.
 
 pub mod assets;
+pub mod cli;
 pub mod config;
 pub mod content;
 pub mod diag;
 pub mod markdown;
 pub mod model;
+pub mod output;
+pub mod pipeline;
+pub mod progress;
+pub mod render;
+pub mod scaffold;
+pub mod widgets;
 pub mod yaml;

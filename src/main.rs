@@ -1,1 +1,8 @@
-fn main() {}
+//! The `faqtory` binary: a thin shell over the library's CLI module.
+
+use clap::Parser;
+
+fn main() {
+    let cli = faqtory::cli::Cli::parse();
+    std::process::exit(faqtory::cli::run(cli));
+}

@@ -18,7 +18,8 @@ pub struct SiteContext {
     pub description: String,
     /// BCP 47 language of the content, for `<html lang>` (`zh-CN`, `en`).
     pub language: String,
-    /// The deployment URL without a trailing slash (`https://help.example.com`).
+    /// The deployment's origin, scheme and host only (`https://help.example.com`):
+    /// an absolute URL is `base_url` followed by a `url` field.
     pub base_url: String,
     /// The root path every URL starts with (`/` or `/help/`).
     pub root: String,

@@ -28,14 +28,21 @@ pub fn load(root: &Path, name: &str, language: &str) -> Result<Theme, Vec<Diagno
     let dir = root.join("themes").join(name);
     let mut diags = Vec::new();
     if dir.is_dir() {
-        for entry in walkdir::WalkDir::new(&dir).follow_links(true).sort_by_file_name() {
+        for entry in walkdir::WalkDir::new(&dir)
+            .follow_links(true)
+            .sort_by_file_name()
+        {
             match entry {
                 Ok(e) if e.file_type().is_file() => {
                     let rel = rel_string(&dir, e.path());
                     let shown = crate::diag::display_path(root, e.path());
                     match std::fs::read(e.path()) {
                         Ok(b) => files.push((rel, b, shown)),
-                        Err(err) => diags.push(Diagnostic::file_level(Severity::Error, shown, format!("cannot read: {err}"))),
+                        Err(err) => diags.push(Diagnostic::file_level(
+                            Severity::Error,
+                            shown,
+                            format!("cannot read: {err}"),
+                        )),
                     }
                 }
                 Ok(_) => {}
@@ -50,7 +57,11 @@ pub fn load(root: &Path, name: &str, language: &str) -> Result<Theme, Vec<Diagno
         let prefix = format!("{name}/");
         for (path, bytes) in crate::assets::THEMES {
             if let Some(rel) = path.strip_prefix(&prefix) {
-                files.push((rel.to_owned(), bytes.to_vec(), PathBuf::from(format!("<built-in theme>/{path}"))));
+                files.push((
+                    rel.to_owned(),
+                    bytes.to_vec(),
+                    PathBuf::from(format!("<built-in theme>/{path}")),
+                ));
             }
         }
         if files.is_empty() {
@@ -58,19 +69,29 @@ pub fn load(root: &Path, name: &str, language: &str) -> Result<Theme, Vec<Diagno
             return Err(vec![Diagnostic::file_level(
                 Severity::Error,
                 crate::config::CONFIG_FILE,
-                format!("no theme `{name}`: not in themes/{name}/ and not built in (built in: {})", known.join(", ")),
+                format!(
+                    "no theme `{name}`: not in themes/{name}/ and not built in (built in: {})",
+                    known.join(", ")
+                ),
             )]);
         }
     }
 
-    let mut theme = Theme { name: name.to_owned(), ..Theme::default() };
+    let mut theme = Theme {
+        name: name.to_owned(),
+        ..Theme::default()
+    };
     let mut strings_file = None;
     let mut fallback_strings = None;
     for (rel, bytes, shown) in files {
         if let Some(t) = rel.strip_prefix("templates/") {
             match String::from_utf8(bytes) {
                 Ok(src) => theme.templates.push((t.to_owned(), src, shown)),
-                Err(_) => diags.push(Diagnostic::file_level(Severity::Error, shown, "template is not valid UTF-8")),
+                Err(_) => diags.push(Diagnostic::file_level(
+                    Severity::Error,
+                    shown,
+                    "template is not valid UTF-8",
+                )),
             }
         } else if let Some(s) = rel.strip_prefix("static/") {
             theme.statics.push((s.to_owned(), bytes));
@@ -84,7 +105,9 @@ pub fn load(root: &Path, name: &str, language: &str) -> Result<Theme, Vec<Diagno
     }
     if let Some((bytes, shown)) = strings_file.or(fallback_strings) {
         let text = String::from_utf8_lossy(&bytes).into_owned();
-        match crate::yaml::parse::<BTreeMap<String, String>>(crate::yaml::Fragment::whole_file(&shown, &text)) {
+        match crate::yaml::parse::<BTreeMap<String, String>>(crate::yaml::Fragment::whole_file(
+            &shown, &text,
+        )) {
             Ok(s) => theme.strings = s,
             Err(d) => diags.push(d),
         }
@@ -93,7 +116,10 @@ pub fn load(root: &Path, name: &str, language: &str) -> Result<Theme, Vec<Diagno
     // Site-level overrides.
     let overrides = root.join("templates");
     if overrides.is_dir() {
-        for entry in walkdir::WalkDir::new(&overrides).follow_links(true).sort_by_file_name() {
+        for entry in walkdir::WalkDir::new(&overrides)
+            .follow_links(true)
+            .sort_by_file_name()
+        {
             let Ok(e) = entry else { continue };
             if !e.file_type().is_file() {
                 continue;
@@ -105,11 +131,19 @@ pub fn load(root: &Path, name: &str, language: &str) -> Result<Theme, Vec<Diagno
                     theme.templates.retain(|(n, _, _)| n != &name);
                     theme.templates.push((name, src, shown));
                 }
-                Err(err) => diags.push(Diagnostic::file_level(Severity::Error, shown, format!("cannot read: {err}"))),
+                Err(err) => diags.push(Diagnostic::file_level(
+                    Severity::Error,
+                    shown,
+                    format!("cannot read: {err}"),
+                )),
             }
         }
     }
-    if diags.is_empty() { Ok(theme) } else { Err(diags) }
+    if diags.is_empty() {
+        Ok(theme)
+    } else {
+        Err(diags)
+    }
 }
 
 fn rel_string(base: &Path, p: &Path) -> String {

@@ -1,0 +1,264 @@
+//! The only module that writes the site to disk.
+//!
+//! A build writes every file into a fresh temporary folder beside the output
+//! (`.public.tmp-<pid>`), then swaps it in: on Linux with one atomic
+//! `renameat2(RENAME_EXCHANGE)`, elsewhere with two renames. A lock file
+//! (`.public.lock`) stops two builds writing one output. A build that fails
+//! or is killed before the swap leaves the previous output byte for byte as
+//! it was; its leftover temporary folder is removed by the next build.
+
+use std::fs::{self, File};
+use std::io;
+use std::path::{Component, Path, PathBuf};
+
+/// One file of the built site.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutputFile {
+    /// Path relative to the output root, `/`-separated (`billing/refund/index.html`).
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+impl OutputFile {
+    pub fn new(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
+        OutputFile {
+            path: path.into(),
+            bytes: bytes.into(),
+        }
+    }
+}
+
+/// Why the output could not be written.
+#[derive(Debug)]
+pub enum OutputError {
+    /// Another build holds the lock on this output.
+    Locked(PathBuf),
+    /// An I/O error, with the path it concerns.
+    Io(PathBuf, io::Error),
+    /// A file path that would land outside the output.
+    BadPath(String),
+}
+
+impl std::fmt::Display for OutputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OutputError::Locked(p) => write!(
+                f,
+                "another build is writing {} (lock held on {})",
+                out_name(p),
+                p.display()
+            ),
+            OutputError::Io(p, e) => write!(f, "cannot write {}: {e}", p.display()),
+            OutputError::BadPath(p) => write!(
+                f,
+                "refusing to write `{p}`: it would land outside the output"
+            ),
+        }
+    }
+}
+
+fn out_name(lock: &Path) -> String {
+    lock.file_name()
+        .map(|n| {
+            n.to_string_lossy()
+                .trim_start_matches('.')
+                .trim_end_matches(".lock")
+                .to_string()
+        })
+        .unwrap_or_default()
+}
+
+impl std::error::Error for OutputError {}
+
+/// An exclusive claim on an output folder, held until dropped.
+pub struct OutputLock {
+    _file: File,
+    out: PathBuf,
+}
+
+impl OutputLock {
+    /// Takes the lock for `out`, or fails at once when another build has it.
+    pub fn acquire(out: &Path) -> Result<OutputLock, OutputError> {
+        let (parent, name) = split(out)?;
+        fs::create_dir_all(&parent).map_err(|e| OutputError::Io(parent.clone(), e))?;
+        let lock_path = parent.join(format!(".{name}.lock"));
+        let file = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| OutputError::Io(lock_path.clone(), e))?;
+        match file.try_lock() {
+            Ok(()) => Ok(OutputLock {
+                _file: file,
+                out: out.to_path_buf(),
+            }),
+            Err(fs::TryLockError::WouldBlock) => Err(OutputError::Locked(lock_path)),
+            Err(fs::TryLockError::Error(e)) => Err(OutputError::Io(lock_path, e)),
+        }
+    }
+
+    /// Writes `files` as the new content of the output and swaps it in.
+    pub fn write_site(&self, files: &[OutputFile]) -> Result<(), OutputError> {
+        let (parent, name) = split(&self.out)?;
+        remove_stale_temps(&parent, &name);
+        let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+        let result = write_all(&tmp, files).and_then(|()| swap_in(&tmp, &self.out));
+        if result.is_err() {
+            let _ = fs::remove_dir_all(&tmp);
+        }
+        result
+    }
+}
+
+fn split(out: &Path) -> Result<(PathBuf, String), OutputError> {
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .ok_or_else(|| OutputError::BadPath(out.display().to_string()))?;
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    Ok((parent, name))
+}
+
+/// Temporary folders of builds that were killed (we hold the lock, so no
+/// other build is using them).
+fn remove_stale_temps(parent: &Path, name: &str) {
+    let prefix = format!(".{name}.tmp-");
+    let old = format!(".{name}.old-");
+    if let Ok(entries) = fs::read_dir(parent) {
+        for e in entries.flatten() {
+            let n = e.file_name().to_string_lossy().into_owned();
+            if n.starts_with(&prefix) || n.starts_with(&old) {
+                let _ = fs::remove_dir_all(e.path());
+            }
+        }
+    }
+}
+
+fn write_all(tmp: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
+    if tmp.exists() {
+        fs::remove_dir_all(tmp).map_err(|e| OutputError::Io(tmp.to_path_buf(), e))?;
+    }
+    fs::create_dir_all(tmp).map_err(|e| OutputError::Io(tmp.to_path_buf(), e))?;
+    for f in files {
+        let rel = safe_relative(&f.path).ok_or_else(|| OutputError::BadPath(f.path.clone()))?;
+        let dest = tmp.join(rel);
+        if let Some(dir) = dest.parent() {
+            fs::create_dir_all(dir).map_err(|e| OutputError::Io(dir.to_path_buf(), e))?;
+        }
+        fs::write(&dest, &f.bytes).map_err(|e| OutputError::Io(dest.clone(), e))?;
+    }
+    Ok(())
+}
+
+/// `a/b/c.html` → a relative path with only normal components.
+fn safe_relative(p: &str) -> Option<PathBuf> {
+    let path = Path::new(p);
+    if p.is_empty()
+        || path
+            .components()
+            .any(|c| !matches!(c, Component::Normal(_)))
+    {
+        return None;
+    }
+    Some(path.to_path_buf())
+}
+
+/// Puts `tmp` in place of `out`, keeping the old output until the new one is
+/// in place.
+fn swap_in(tmp: &Path, out: &Path) -> Result<(), OutputError> {
+    if !out.exists() {
+        return fs::rename(tmp, out).map_err(|e| OutputError::Io(out.to_path_buf(), e));
+    }
+    if exchange(tmp, out).is_ok() {
+        // `tmp` now holds the previous output.
+        let _ = fs::remove_dir_all(tmp);
+        return Ok(());
+    }
+    let (parent, name) = split(out)?;
+    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+    fs::rename(out, &old).map_err(|e| OutputError::Io(out.to_path_buf(), e))?;
+    if let Err(e) = fs::rename(tmp, out) {
+        // Put the previous output back.
+        let _ = fs::rename(&old, out);
+        return Err(OutputError::Io(out.to_path_buf(), e));
+    }
+    let _ = fs::remove_dir_all(&old);
+    Ok(())
+}
+
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let ca = CString::new(a.as_os_str().as_bytes()).map_err(io::Error::other)?;
+    let cb = CString::new(b.as_os_str().as_bytes()).map_err(io::Error::other)?;
+    // SAFETY: both are valid NUL-terminated paths; AT_FDCWD resolves them
+    // relative to the working directory, as std's rename does.
+    let rc = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            ca.as_ptr(),
+            libc::AT_FDCWD,
+            cb.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> io::Result<()> {
+    Err(io::Error::new(
+        io::ErrorKind::Unsupported,
+        "no atomic exchange",
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_outside_the_output_are_refused() {
+        assert!(safe_relative("../x").is_none());
+        assert!(safe_relative("/etc/passwd").is_none());
+        assert!(safe_relative("a/../../b").is_none());
+        assert!(safe_relative("").is_none());
+        assert!(safe_relative("a/b.html").is_some());
+    }
+
+    #[test]
+    fn swap_replaces_and_second_lock_fails() {
+        let dir = std::env::temp_dir().join(format!("faqtory-out-test-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        let out = dir.join("public");
+        let lock = OutputLock::acquire(&out).unwrap();
+        assert!(matches!(
+            OutputLock::acquire(&out),
+            Err(OutputError::Locked(_))
+        ));
+        lock.write_site(&[OutputFile::new("index.html", "one")])
+            .unwrap();
+        lock.write_site(&[OutputFile::new("a/index.html", "two")])
+            .unwrap();
+        assert!(!out.join("index.html").exists());
+        assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "two");
+        let leftovers: Vec<_> = fs::read_dir(&dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains(".tmp-") || n.contains(".old-"))
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
+        drop(lock);
+        let _ = fs::remove_dir_all(&dir);
+    }
+}

@@ -1,0 +1,200 @@
+//! The library API the CLI, the tests and the preview server share:
+//! [`build`] (load → render → search → write) and [`check`] (the same, minus
+//! writing). Every stage reports all of its problems; nothing is written when
+//! any stage found an error.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::config::Config;
+use crate::content::{self, LoadOptions};
+use crate::diag::{Diagnostic, Severity};
+use crate::model::Site;
+use crate::output::{OutputFile, OutputLock};
+use crate::progress::Progress;
+use crate::render::{self, Renderer};
+use crate::widgets::SiteWidgets;
+
+/// What to build and how.
+#[derive(Clone, Debug, Default)]
+pub struct BuildOptions {
+    /// The site's root folder (holds site.yaml).
+    pub root: PathBuf,
+    /// Output folder; default: `output` from site.yaml under the root.
+    pub output: Option<PathBuf>,
+    /// Overrides `base_url` from site.yaml (a preview, a staging host).
+    pub base_url: Option<String>,
+    /// Overrides where console links point.
+    pub console_base_url: Option<String>,
+    /// `check` mode: stricter (unknown console routes are errors).
+    pub strict: bool,
+    /// Show a progress bar (on a terminal).
+    pub progress: bool,
+}
+
+/// What a build or check did.
+#[derive(Debug, Default)]
+pub struct BuildReport {
+    /// Every problem found, sorted by file and line.
+    pub diagnostics: Vec<Diagnostic>,
+    pub pages: usize,
+    pub questions: usize,
+    /// Where the site was written (None for check, or when nothing was written).
+    pub written_to: Option<PathBuf>,
+    pub elapsed: Duration,
+}
+
+impl BuildReport {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+    pub fn warnings(&self) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count()
+    }
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+}
+
+/// A site rendered in memory: the files and what they came from.
+pub struct Rendered {
+    pub site: Site,
+    pub files: Vec<OutputFile>,
+}
+
+/// Loads and renders the site at `opts.root` in memory. `None` when a stage
+/// could not produce anything; the problems are in `diags` either way.
+pub fn render_site(
+    opts: &BuildOptions,
+    diags: &mut Vec<Diagnostic>,
+    progress: &Progress,
+) -> Option<Rendered> {
+    progress.stage("reading content");
+    let mut config = match Config::load(&opts.root) {
+        Ok(c) => c,
+        Err(ds) => {
+            diags.extend(ds);
+            return None;
+        }
+    };
+    if let Some(url) = &opts.base_url {
+        config.base_url = url.clone();
+    }
+    let widgets = SiteWidgets::load(&opts.root, config.language, diags);
+    let loaded = content::load(
+        &opts.root,
+        config,
+        &LoadOptions {
+            console_base_url: opts.console_base_url.clone(),
+            strict: opts.strict,
+            widgets: &widgets,
+        },
+    );
+    diags.extend(loaded.diagnostics);
+    let site = loaded.site?;
+
+    progress.stage("rendering");
+    let theme = match render::theme::load(
+        &site.root,
+        &site.config.theme,
+        &crate::render::lang_tag(&site),
+    ) {
+        Ok(t) => t,
+        Err(ds) => {
+            diags.extend(ds);
+            return None;
+        }
+    };
+    let renderer = match Renderer::new(&site, theme, widgets.assets()) {
+        Ok(r) => r,
+        Err(ds) => {
+            diags.extend(ds);
+            return None;
+        }
+    };
+    let (mut files, render_diags) = renderer.render_site(&site);
+    diags.extend(render_diags);
+    files.extend(widgets.output_files(renderer.site_context()));
+    for asset in &loaded.assets {
+        let from = site.root.join(content::CONTENT_DIR).join(asset);
+        match std::fs::read(&from) {
+            Ok(bytes) => files.push(OutputFile::new(asset.clone(), bytes)),
+            Err(e) => diags.push(Diagnostic::file_level(
+                Severity::Error,
+                Path::new(content::CONTENT_DIR).join(asset),
+                format!("cannot read: {e}"),
+            )),
+        }
+    }
+    Some(Rendered { site, files })
+}
+
+/// Builds the site and writes it, unless any stage found an error: then the
+/// previous output is left exactly as it was.
+pub fn build(opts: &BuildOptions) -> BuildReport {
+    let start = Instant::now();
+    let progress = Progress::new(opts.progress);
+    let mut diags = Vec::new();
+    let rendered = render_site(opts, &mut diags, &progress);
+    let mut report = BuildReport::default();
+    if let Some(r) = &rendered {
+        report.pages = r.site.pages.len();
+        report.questions = r.site.question_count();
+    }
+    let failed = diags.iter().any(Diagnostic::is_error);
+    if let (Some(r), false) = (rendered, failed) {
+        let out = output_dir(opts, &r.site.config);
+        progress.stage("writing");
+        let written = OutputLock::acquire(&out).and_then(|lock| lock.write_site(&r.files));
+        match written {
+            Ok(()) => report.written_to = Some(out),
+            Err(e) => diags.push(Diagnostic::file_level(
+                Severity::Error,
+                crate::diag::display_path(&opts.root, &out),
+                e.to_string(),
+            )),
+        }
+    }
+    progress.finish();
+    report.diagnostics = sorted(diags);
+    report.elapsed = start.elapsed();
+    report
+}
+
+/// Runs every check of a build and writes nothing.
+pub fn check(opts: &BuildOptions) -> BuildReport {
+    let start = Instant::now();
+    let opts = BuildOptions {
+        strict: true,
+        ..opts.clone()
+    };
+    let progress = Progress::new(opts.progress);
+    let mut diags = Vec::new();
+    let rendered = render_site(&opts, &mut diags, &progress);
+    progress.finish();
+    let mut report = BuildReport::default();
+    if let Some(r) = rendered {
+        report.pages = r.site.pages.len();
+        report.questions = r.site.question_count();
+    }
+    report.diagnostics = sorted(diags);
+    report.elapsed = start.elapsed();
+    report
+}
+
+/// Where a build writes: the option, else site.yaml's `output` under the root.
+pub fn output_dir(opts: &BuildOptions, config: &Config) -> PathBuf {
+    match &opts.output {
+        Some(o) => o.clone(),
+        None => opts.root.join(&config.output),
+    }
+}
+
+fn sorted(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut list = crate::diag::Diagnostics::new();
+    list.extend(diags);
+    list.sorted()
+}

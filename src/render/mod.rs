@@ -1,0 +1,604 @@
+//! Rendering: the site model + a theme → output files. Pure: reads nothing
+//! from disk (the theme is loaded by [`theme::load`]) and writes nothing.
+
+pub mod context;
+pub mod seo;
+pub mod theme;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::diag::{Diagnostic, Severity};
+use crate::model::{Category, CategoryId, Page, Site};
+use crate::output::OutputFile;
+use context::*;
+use theme::Theme;
+
+/// The templates every theme must have.
+pub const REQUIRED_TEMPLATES: &[&str] = &[
+    "index.html",
+    "category.html",
+    "page.html",
+    "questions.html",
+    "search.html",
+    "404.html",
+];
+
+/// How many pages a category lists on the home page, and questions per page.
+const HOME_PAGES_PER_CATEGORY: usize = 8;
+const HOME_QUESTIONS_PER_PAGE: usize = 3;
+
+/// A compiled theme bound to one site.
+pub struct Renderer {
+    tera: tera::Tera,
+    /// Template name → file to name in diagnostics.
+    template_files: HashMap<String, (PathBuf, String)>,
+    site_ctx: SiteContext,
+    statics: Vec<(String, Vec<u8>)>,
+}
+
+/// Extra files the build adds to `assets/` (the wasm modules, data files),
+/// fingerprinted like the theme's static files.
+pub type ExtraAsset = (String, Vec<u8>);
+
+impl Renderer {
+    /// Compiles `theme`'s templates. Syntax errors, missing required
+    /// templates and the like come back as diagnostics, all of them.
+    pub fn new(
+        site: &Site,
+        theme: Theme,
+        extra_assets: Vec<ExtraAsset>,
+    ) -> Result<Renderer, Vec<Diagnostic>> {
+        let mut tera = tera::Tera::new();
+        let mut diags = Vec::new();
+        let mut template_files = HashMap::new();
+        for (name, src, shown) in &theme.templates {
+            template_files.insert(name.clone(), (shown.clone(), src.clone()));
+        }
+        let templates: Vec<(String, String)> = theme
+            .templates
+            .iter()
+            .map(|(n, s, _)| (n.clone(), s.clone()))
+            .collect();
+        if let Err(e) = tera.add_raw_templates(templates) {
+            diags.push(tera_diagnostic(&e, &template_files));
+        }
+        for name in REQUIRED_TEMPLATES {
+            if !template_files.contains_key(*name) {
+                diags.push(Diagnostic::file_level(
+                    Severity::Error,
+                    format!("themes/{}/templates/{name}", theme.name),
+                    format!("theme `{}` has no `{name}` template", theme.name),
+                ));
+            }
+        }
+        if !diags.is_empty() {
+            return Err(diags);
+        }
+        let root = site.config.root_path();
+        let mut statics = theme.statics;
+        statics.extend(extra_assets);
+        let assets = statics
+            .iter()
+            .map(|(rel, bytes)| {
+                (
+                    rel.clone(),
+                    format!("{root}assets/{rel}?v={}", fingerprint(bytes)),
+                )
+            })
+            .collect();
+        let site_ctx = SiteContext {
+            title: site.config.title.clone(),
+            description: site.config.description.clone(),
+            language: lang_tag(site),
+            base_url: crate::config::origin_of(&site.config.base_url),
+            home_url: root.clone(),
+            questions_url: format!("{root}questions/"),
+            search_url: format!("{root}search/"),
+            search_manifest_url: format!("{root}search/manifest.json"),
+            search_wasm_url: format!("{root}assets/search.wasm"),
+            root,
+            assets,
+            strings: theme.strings,
+            generator: format!("faqtory {}", env!("CARGO_PKG_VERSION")),
+        };
+        Ok(Renderer {
+            tera,
+            template_files,
+            site_ctx,
+            statics,
+        })
+    }
+
+    /// The context every template shares.
+    pub fn site_context(&self) -> &SiteContext {
+        &self.site_ctx
+    }
+
+    /// Renders every page of the site, plus sitemap.xml, robots.txt and the
+    /// theme's static files. Template errors are reported once each, however
+    /// many pages hit them.
+    pub fn render_site(&self, site: &Site) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+        let mut files = Vec::new();
+        let mut diags = Vec::new();
+        let mut push = |r: Result<OutputFile, Diagnostic>, files: &mut Vec<OutputFile>| match r {
+            Ok(f) => files.push(f),
+            Err(d) => diags.push(d),
+        };
+        push(self.render_home(site), &mut files);
+        for c in site.categories.iter().skip(1) {
+            push(self.render_category(site, c.id), &mut files);
+        }
+        let pages: Vec<Result<OutputFile, Diagnostic>> = site
+            .pages
+            .par_iter()
+            .map(|p| self.render_page(site, p.id))
+            .collect();
+        for r in pages {
+            push(r, &mut files);
+        }
+        push(self.render_questions(site), &mut files);
+        push(
+            self.render_plain(site, "search.html", "search", "search/index.html"),
+            &mut files,
+        );
+        push(
+            self.render_plain(site, "404.html", "404", "404.html"),
+            &mut files,
+        );
+        for p in &site.pages {
+            for alias in &p.front.aliases {
+                files.push(seo::redirect(alias, &self.url(&p.path), &self.site_ctx));
+            }
+        }
+        files.push(seo::sitemap(site, &self.site_ctx));
+        files.push(seo::robots(&self.site_ctx));
+        for (rel, bytes) in &self.statics {
+            files.push(OutputFile::new(format!("assets/{rel}"), bytes.clone()));
+        }
+        (files, dedup(diags))
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.site_ctx.root)
+    }
+
+    fn meta(&self, kind: &'static str, title: &str, description: &str, path: &str) -> Meta {
+        Meta {
+            kind,
+            title: title.to_owned(),
+            description: description.to_owned(),
+            url: self.url(path),
+            canonical: if kind == "404" {
+                String::new()
+            } else {
+                format!("{}{}", self.site_ctx.base_url, self.url(path))
+            },
+            json_ld: String::new(),
+        }
+    }
+
+    pub fn render_home(&self, site: &Site) -> Result<OutputFile, Diagnostic> {
+        let root = site.root_category();
+        let home = HomeView {
+            intro_html: section_html(&root.doc),
+            categories: site
+                .top_categories()
+                .map(|c| {
+                    self.category_summary(site, c, HOME_PAGES_PER_CATEGORY, HOME_QUESTIONS_PER_PAGE)
+                })
+                .collect(),
+            pages: root
+                .pages
+                .iter()
+                .map(|&p| self.page_summary(&site.pages[p], HOME_QUESTIONS_PER_PAGE))
+                .collect(),
+        };
+        let ctx = HomeContext {
+            site: &self.site_ctx,
+            meta: self.meta("home", &site.config.title, &site.config.description, ""),
+            nav: self.nav(site, 0, None),
+            home,
+        };
+        self.render("index.html", &ctx, "index.html")
+    }
+
+    pub fn render_category(&self, site: &Site, id: CategoryId) -> Result<OutputFile, Diagnostic> {
+        let c = &site.categories[id];
+        let view = CategoryView {
+            title: c.title.clone(),
+            description: c.description.clone(),
+            intro_html: section_html(&c.doc),
+            subcategories: c
+                .children
+                .iter()
+                .map(|&k| {
+                    self.category_summary(site, &site.categories[k], HOME_PAGES_PER_CATEGORY, 0)
+                })
+                .collect(),
+            pages: c
+                .pages
+                .iter()
+                .map(|&p| self.page_summary(&site.pages[p], usize::MAX))
+                .collect(),
+        };
+        let ctx = CategoryContext {
+            site: &self.site_ctx,
+            meta: self.meta("category", &c.title, &c.description, &c.path),
+            nav: self.nav(site, id, None),
+            category: view,
+        };
+        self.render("category.html", &ctx, &format!("{}index.html", c.path))
+    }
+
+    pub fn render_page(&self, site: &Site, id: usize) -> Result<OutputFile, Diagnostic> {
+        let p = &site.pages[id];
+        let cat = &site.categories[p.category];
+        let url = self.url(&p.path);
+        let canonical = format!("{}{url}", self.site_ctx.base_url);
+        let pos = cat.pages.iter().position(|&x| x == id);
+        let neighbour = |i: Option<usize>| {
+            i.and_then(|i| cat.pages.get(i)).map(|&n| Link {
+                title: site.pages[n].title.clone(),
+                url: self.url(&site.pages[n].path),
+            })
+        };
+        let sections = p
+            .doc
+            .sections
+            .iter()
+            .map(|s| SectionView {
+                question: s.question.as_ref().map(|q| QuestionView {
+                    id: q.id.clone(),
+                    title_html: q.title_html.clone(),
+                    title_text: q.title_text.clone(),
+                    href: format!("#{}", q.id),
+                    permalink: format!("{canonical}#{}", q.id),
+                }),
+                html: s.html.clone(),
+            })
+            .collect();
+        let description = p
+            .front
+            .description
+            .clone()
+            .unwrap_or_else(|| first_words(&p.doc, 150));
+        let view = PageView {
+            title: p.title.clone(),
+            description: description.clone(),
+            url: url.clone(),
+            is_article: p.is_article(),
+            updated: p.front.updated.clone().unwrap_or_default(),
+            tags: p.front.tags.clone(),
+            extra: p.front.extra.clone(),
+            toc: p
+                .doc
+                .questions()
+                .map(|q| Link {
+                    title: q.title_text.clone(),
+                    url: format!("#{}", q.id),
+                })
+                .collect(),
+            sections,
+            prev: neighbour(pos.and_then(|i| i.checked_sub(1))),
+            next: neighbour(pos.map(|i| i + 1)),
+            widgets: p.doc.widgets.clone(),
+            category: Link {
+                title: cat.title.clone(),
+                url: self.url(&cat.path),
+            },
+        };
+        let mut meta = self.meta("page", &p.title, &description, &p.path);
+        if !p.is_article() {
+            meta.json_ld = seo::faq_json_ld(p);
+        }
+        let ctx = PageContext {
+            site: &self.site_ctx,
+            meta,
+            nav: self.nav(site, p.category, Some(id)),
+            page: view,
+        };
+        self.render("page.html", &ctx, &format!("{}index.html", p.path))
+    }
+
+    pub fn render_questions(&self, site: &Site) -> Result<OutputFile, Diagnostic> {
+        let mut groups = Vec::new();
+        for c in &site.categories {
+            if c.pages.is_empty() {
+                continue;
+            }
+            let chain: Vec<&str> = site
+                .category_chain(c.id)
+                .iter()
+                .map(|x| x.title.as_str())
+                .collect();
+            let title = if chain.is_empty() {
+                site.config.title.clone()
+            } else {
+                chain.join(" / ")
+            };
+            groups.push(QuestionGroup {
+                title,
+                url: self.url(&c.path),
+                pages: c
+                    .pages
+                    .iter()
+                    .map(|&p| self.page_summary(&site.pages[p], usize::MAX))
+                    .collect(),
+            });
+        }
+        let title = self
+            .site_ctx
+            .strings
+            .get("all_questions")
+            .cloned()
+            .unwrap_or_else(|| "All questions".into());
+        let ctx = QuestionsContext {
+            site: &self.site_ctx,
+            meta: self.meta("questions", &title, "", "questions/"),
+            nav: self.nav(site, 0, None),
+            questions: QuestionsView {
+                groups,
+                total: site.question_count(),
+            },
+        };
+        self.render("questions.html", &ctx, "questions/index.html")
+    }
+
+    fn render_plain(
+        &self,
+        site: &Site,
+        template: &str,
+        kind: &'static str,
+        out: &str,
+    ) -> Result<OutputFile, Diagnostic> {
+        let key = if kind == "404" {
+            "not_found_title"
+        } else {
+            "search_title"
+        };
+        let title = self
+            .site_ctx
+            .strings
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| kind.to_owned());
+        let path = if kind == "404" { "404.html" } else { "search/" };
+        let ctx = PlainContext {
+            site: &self.site_ctx,
+            meta: self.meta(kind, &title, "", path),
+            nav: self.nav(site, 0, None),
+        };
+        self.render(template, &ctx, out)
+    }
+
+    fn render<T: Serialize>(
+        &self,
+        template: &str,
+        ctx: &T,
+        out: &str,
+    ) -> Result<OutputFile, Diagnostic> {
+        let context = tera::Context::from_serialize(ctx)
+            .map_err(|e| tera_diagnostic(&e, &self.template_files))?;
+        let html = self
+            .tera
+            .render(template, &context)
+            .map_err(|e| tera_diagnostic(&e, &self.template_files))?;
+        Ok(OutputFile::new(out, html))
+    }
+
+    fn nav(&self, site: &Site, category: CategoryId, page: Option<usize>) -> Nav {
+        let chain = site.category_chain(category);
+        let top = chain.first().map(|c| c.id);
+        let categories = site
+            .top_categories()
+            .map(|c| {
+                let active = Some(c.id) == top;
+                let items = if active {
+                    self.nav_items(site, category, page, &chain)
+                } else {
+                    Vec::new()
+                };
+                NavCategory {
+                    title: c.title.clone(),
+                    url: self.url(&c.path),
+                    active,
+                    items,
+                }
+            })
+            .collect();
+        let mut breadcrumbs = vec![Link {
+            title: site.config.title.clone(),
+            url: self.site_ctx.root.clone(),
+        }];
+        let upto = if page.is_some() {
+            chain.len()
+        } else {
+            chain.len().saturating_sub(1)
+        };
+        for c in chain.iter().take(upto) {
+            breadcrumbs.push(Link {
+                title: c.title.clone(),
+                url: self.url(&c.path),
+            });
+        }
+        Nav {
+            categories,
+            breadcrumbs,
+        }
+    }
+
+    /// The contents of the category the reader is in.
+    fn nav_items(
+        &self,
+        site: &Site,
+        category: CategoryId,
+        page: Option<usize>,
+        chain: &[&Category],
+    ) -> Vec<NavItem> {
+        let c = &site.categories[category];
+        let mut items: Vec<NavItem> = c
+            .children
+            .iter()
+            .map(|&k| NavItem {
+                title: site.categories[k].title.clone(),
+                url: self.url(&site.categories[k].path),
+                current: chain.iter().any(|x| x.id == k),
+            })
+            .collect();
+        items.extend(c.pages.iter().map(|&p| NavItem {
+            title: site.pages[p].title.clone(),
+            url: self.url(&site.pages[p].path),
+            current: Some(p) == page,
+        }));
+        items
+    }
+
+    fn page_summary(&self, p: &Page, max_questions: usize) -> PageSummary {
+        let base = self.url(&p.path);
+        PageSummary {
+            title: p.title.clone(),
+            url: base.clone(),
+            description: p.front.description.clone().unwrap_or_default(),
+            questions: p
+                .doc
+                .questions()
+                .take(max_questions)
+                .map(|q| Link {
+                    title: q.title_text.clone(),
+                    url: format!("{base}#{}", q.id),
+                })
+                .collect(),
+            question_count: p.doc.questions().count(),
+        }
+    }
+
+    fn category_summary(
+        &self,
+        site: &Site,
+        c: &Category,
+        max_pages: usize,
+        max_questions: usize,
+    ) -> CategorySummary {
+        CategorySummary {
+            title: c.title.clone(),
+            url: self.url(&c.path),
+            description: c.description.clone(),
+            pages: c
+                .pages
+                .iter()
+                .take(max_pages)
+                .map(|&p| self.page_summary(&site.pages[p], max_questions))
+                .collect(),
+            subcategories: c
+                .children
+                .iter()
+                .map(|&k| Link {
+                    title: site.categories[k].title.clone(),
+                    url: self.url(&site.categories[k].path),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The free content of a document (an `_index.md` body) as one HTML string.
+fn section_html(doc: &crate::markdown::Rendered) -> String {
+    doc.sections.iter().map(|s| s.html.as_str()).collect()
+}
+
+/// The first `n` characters of a page's text, for a meta description.
+fn first_words(doc: &crate::markdown::Rendered, n: usize) -> String {
+    let text = if doc.text.trim().is_empty() {
+        doc.questions()
+            .next()
+            .map(|q| q.answer_text.clone())
+            .unwrap_or_default()
+    } else {
+        doc.text.clone()
+    };
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut out: String = flat.chars().take(n).collect();
+    if flat.chars().count() > n {
+        out.push('…');
+    }
+    out
+}
+
+pub fn lang_tag(site: &Site) -> String {
+    match site.config.language {
+        crate::markdown::Lang::Zh => "zh-CN".into(),
+        crate::markdown::Lang::En => "en".into(),
+    }
+}
+
+/// FNV-1a, 64-bit, as 12 hex digits: a stable content hash for cache busting.
+pub fn fingerprint(bytes: &[u8]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{:012x}", h & 0xffff_ffff_ffff)
+}
+
+/// A tera error as a diagnostic at the template's file:line:col.
+fn tera_diagnostic(e: &tera::Error, files: &HashMap<String, (PathBuf, String)>) -> Diagnostic {
+    use std::error::Error as _;
+    let report = match e.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => Some(r),
+        _ => None,
+    };
+    if let Some(r) = report {
+        let (shown, src) = files
+            .get(r.filename())
+            .cloned()
+            .unwrap_or_else(|| (PathBuf::from(r.filename()), String::new()));
+        let span = r.span();
+        let mut d = Diagnostic::at_line_col(
+            Severity::Error,
+            shown,
+            &src,
+            span.start_line,
+            span.start_col + 1,
+            r.message(),
+        );
+        d.message = format!("template: {}", d.message);
+        return d;
+    }
+    let mut message = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        message.push_str(": ");
+        message.push_str(&s.to_string());
+        source = s.source();
+    }
+    let file = match e.kind() {
+        tera::ErrorKind::TemplateNotFound(name) => files.get(name).map(|f| f.0.clone()),
+        tera::ErrorKind::CircularExtend { tpl, .. }
+        | tera::ErrorKind::CircularInclude { tpl, .. }
+        | tera::ErrorKind::MissingParent { current: tpl, .. } => {
+            files.get(tpl).map(|f| f.0.clone())
+        }
+        _ => None,
+    };
+    Diagnostic::file_level(
+        Severity::Error,
+        file.unwrap_or_else(|| PathBuf::from("templates")),
+        format!("template: {message}"),
+    )
+}
+
+fn dedup(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut seen: BTreeMap<(PathBuf, usize, usize, String), ()> = BTreeMap::new();
+    diags
+        .into_iter()
+        .filter(|d| {
+            seen.insert((d.file.clone(), d.line, d.column, d.message.clone()), ())
+                .is_none()
+        })
+        .collect()
+}

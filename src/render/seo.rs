@@ -1,0 +1,123 @@
+//! What search engines read: sitemap.xml, robots.txt, schema.org FAQPage
+//! JSON-LD, and redirect pages for old URLs (`aliases`).
+
+use std::fmt::Write as _;
+
+use super::context::SiteContext;
+use crate::model::{Page, Site};
+use crate::output::OutputFile;
+
+/// schema.org FAQPage for a page's questions, safe to embed in a
+/// `<script type="application/ld+json">` (no `<` left in it).
+pub fn faq_json_ld(p: &Page) -> String {
+    let entities: Vec<serde_json::Value> = p
+        .doc
+        .questions()
+        .map(|q| {
+            serde_json::json!({
+                "@type": "Question",
+                "name": q.title_text,
+                "acceptedAnswer": { "@type": "Answer", "text": q.answer_text.trim() },
+            })
+        })
+        .collect();
+    let v = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "FAQPage",
+        "mainEntity": entities,
+    });
+    script_safe(&v.to_string())
+}
+
+/// Escapes what could end a `<script>` element early or be read as HTML.
+fn script_safe(json: &str) -> String {
+    json.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+/// `sitemap.xml`: home, categories, pages, the all-questions page.
+pub fn sitemap(site: &Site, ctx: &SiteContext) -> OutputFile {
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    let mut url = |path: &str, lastmod: Option<&str>| {
+        let loc = xml_escape(&format!("{}{}{}", ctx.base_url, ctx.root, path));
+        let _ = write!(xml, "  <url><loc>{loc}</loc>");
+        if let Some(d) = lastmod {
+            let _ = write!(xml, "<lastmod>{}</lastmod>", xml_escape(d));
+        }
+        xml.push_str("</url>\n");
+    };
+    url("", None);
+    for c in site.categories.iter().skip(1) {
+        url(&c.path, None);
+    }
+    for p in &site.pages {
+        url(&p.path, p.front.updated.as_deref());
+    }
+    url("questions/", None);
+    xml.push_str("</urlset>\n");
+    OutputFile::new("sitemap.xml", xml)
+}
+
+/// `robots.txt` pointing at the sitemap.
+pub fn robots(ctx: &SiteContext) -> OutputFile {
+    OutputFile::new(
+        "robots.txt",
+        format!(
+            "User-agent: *\nAllow: /\n\nSitemap: {}{}sitemap.xml\n",
+            ctx.base_url, ctx.root
+        ),
+    )
+}
+
+/// A page at `alias` (site-relative) that sends readers on to `to`.
+pub fn redirect(alias: &str, to: &str, ctx: &SiteContext) -> OutputFile {
+    let clean = alias.trim_matches('/');
+    let path = if clean.ends_with(".html") {
+        clean.to_owned()
+    } else {
+        format!("{clean}/index.html")
+    };
+    let to = xml_escape(to);
+    let canonical = format!("{}{}", ctx.base_url, to);
+    OutputFile::new(
+        path,
+        format!(
+            "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{to}</title>\
+             <link rel=\"canonical\" href=\"{canonical}\"><meta http-equiv=\"refresh\" content=\"0; url={to}\">\
+             </head><body><a href=\"{to}\">{to}</a></body></html>\n",
+            ctx.language
+        ),
+    )
+}
+
+/// Escapes text for XML/HTML attribute and element content.
+pub fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_ld_cannot_close_the_script() {
+        assert_eq!(
+            script_safe(r#"{"a":"</script><b>"}"#),
+            r#"{"a":"\u003c/script\u003e\u003cb\u003e"}"#
+        );
+    }
+}
