@@ -101,6 +101,15 @@ impl OutputLock {
     /// Writes `files` as the new content of the output and swaps it in.
     pub fn write_site(&self, files: &[OutputFile]) -> Result<(), OutputError> {
         let (parent, name) = split(&self.out)?;
+        if self.out.exists() && !self.out.is_dir() {
+            return Err(OutputError::Io(
+                self.out.clone(),
+                io::Error::new(
+                    io::ErrorKind::AlreadyExists,
+                    "it exists and is not a folder",
+                ),
+            ));
+        }
         remove_stale_temps(&parent, &name);
         let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
         let result = write_all(&tmp, files).and_then(|()| swap_in(&tmp, &self.out));

@@ -381,12 +381,15 @@ impl Renderer {
         ctx: &T,
         out: &str,
     ) -> Result<OutputFile, Diagnostic> {
-        let context = tera::Context::from_serialize(ctx)
-            .map_err(|e| tera_diagnostic(&e, &self.template_files))?;
-        let html = self
-            .tera
-            .render(template, &context)
-            .map_err(|e| tera_diagnostic(&e, &self.template_files))?;
+        let located = |e: tera::Error| {
+            let mut d = tera_diagnostic(&e, &self.template_files);
+            if d.line == 0 {
+                locate_spanless(&mut d, template, &self.template_files);
+            }
+            d
+        };
+        let context = tera::Context::from_serialize(ctx).map_err(located)?;
+        let html = self.tera.render(template, &context).map_err(located)?;
         Ok(OutputFile::new(out, html))
     }
 
@@ -587,9 +590,60 @@ fn tera_diagnostic(e: &tera::Error, files: &HashMap<String, (PathBuf, String)>) 
     };
     Diagnostic::file_level(
         Severity::Error,
-        file.unwrap_or_else(|| PathBuf::from("templates")),
+        file.unwrap_or_default(),
         format!("template: {message}"),
     )
+}
+
+/// Tera reports some render errors without a position (a component that
+/// calls itself past the depth limit). Point at the self-call when there is
+/// one, else at the template being rendered.
+fn locate_spanless(d: &mut Diagnostic, template: &str, files: &HashMap<String, (PathBuf, String)>) {
+    let mut names: Vec<&String> = files.keys().collect();
+    names.sort();
+    for name in names {
+        let (shown, src) = &files[name];
+        if let Some((component, offset)) = self_calling_component(src) {
+            let mut located =
+                Diagnostic::at_offset(Severity::Error, shown.clone(), src, offset, String::new());
+            located.message = format!("{} (component `{component}` calls itself)", d.message);
+            *d = located;
+            return;
+        }
+    }
+    if let Some((shown, _)) = files.get(template) {
+        d.file = shown.clone();
+    }
+}
+
+/// The first `{% component NAME(...) %}` whose body renders `<NAME`:
+/// its name and the byte offset of the self-call.
+fn self_calling_component(src: &str) -> Option<(String, usize)> {
+    let mut from = 0;
+    while let Some(i) = src[from..].find("{% component ") {
+        let start = from + i + "{% component ".len();
+        let name: String = src[start..]
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        let end = src[start..]
+            .find("endcomponent")
+            .map_or(src.len(), |e| start + e);
+        let body = &src[start + name.len()..end];
+        let call = format!("<{name}");
+        let mut search = 0;
+        while let Some(j) = body[search..].find(&call) {
+            let at = search + j;
+            let next = body[at + call.len()..].chars().next();
+            if !name.is_empty() && matches!(next, Some(' ' | '/' | '>')) {
+                let offset = start + name.len() + at;
+                return Some((name, offset));
+            }
+            search = at + call.len();
+        }
+        from = end;
+    }
+    None
 }
 
 fn dedup(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {

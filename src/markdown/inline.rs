@@ -1,0 +1,83 @@
+//! One inline run (a paragraph's, heading's or table cell's content) through
+//! the dialect's inline passes, in order: CJK emphasis, menu paths, links,
+//! line breaks, raw inline HTML.
+
+use std::ops::Range;
+
+use pulldown_cmark::{CowStr, Event};
+
+use super::context::Ctx;
+use super::{emphasis, links, linebreak, menu_path, sanitize};
+use crate::diag::Severity;
+
+/// An inline event from the parser, or HTML this module wrote (trusted, not
+/// sanitised) with its plain text for search.
+#[derive(Debug)]
+pub enum Item<'a> {
+    Ev(Event<'a>, Range<usize>),
+    Raw { html: CowStr<'a>, text: CowStr<'a> },
+}
+
+impl<'a> Item<'a> {
+    pub fn raw(html: impl Into<CowStr<'a>>, text: impl Into<CowStr<'a>>) -> Self {
+        Item::Raw {
+            html: html.into(),
+            text: text.into(),
+        }
+    }
+
+    /// The event to hand to the HTML writer.
+    pub fn into_event(self) -> Event<'a> {
+        match self {
+            Item::Ev(ev, _) => ev,
+            Item::Raw { html, .. } => Event::InlineHtml(html),
+        }
+    }
+}
+
+/// Runs the inline passes over `seg`.
+pub fn process<'a>(ctx: &mut Ctx<'a, '_>, seg: Vec<(Event<'a>, Range<usize>)>, in_table: bool) -> Vec<Item<'a>> {
+    let seg = if ctx.cjk_emphasis {
+        match emphasis::apply(ctx.body, &seg, in_table) {
+            Some(v) => v,
+            None => seg,
+        }
+    } else {
+        seg
+    };
+    let mut items: Vec<Item<'a>> = seg.into_iter().map(|(e, r)| Item::Ev(e, r)).collect();
+    menu_path::apply(&mut items);
+    links::apply(ctx, &mut items);
+    linebreak::apply(ctx.line_breaks, &mut items);
+    if !ctx.raw_html {
+        for it in items.iter_mut() {
+            if let Item::Ev(Event::InlineHtml(h), r) = it {
+                let (clean, problems) = sanitize::inline_tag(h);
+                for (off, msg) in problems {
+                    ctx.diag(Severity::Warning, r.start + off, msg);
+                }
+                *it = Item::raw(clean, "");
+            }
+        }
+    }
+    items
+}
+
+/// Appends the plain text of `items` to `out` (for search and ids).
+pub fn push_text(items: &[Item<'_>], out: &mut String) {
+    for it in items {
+        match it {
+            Item::Ev(Event::Text(t) | Event::Code(t), _) => out.push_str(t),
+            Item::Ev(Event::SoftBreak | Event::HardBreak, _) => out.push('\n'),
+            Item::Raw { text, .. } => out.push_str(text),
+            _ => {}
+        }
+    }
+}
+
+/// Renders items as inline HTML.
+pub fn to_html(items: Vec<Item<'_>>) -> String {
+    let mut s = String::new();
+    pulldown_cmark::html::push_html(&mut s, items.into_iter().map(Item::into_event));
+    s
+}

@@ -1,0 +1,417 @@
+//! Raw HTML and unsafe URLs (DIALECT.md §7).
+//!
+//! One allowlist serves two sanitisers: HTML blocks go through `ammonia`
+//! (a real HTML parser), configured from the lists below; inline tags, which
+//! pulldown-cmark hands over one tag at a time (`<b>`, then `</b>`), are
+//! parsed here and rebuilt from allowed parts only. Removals are reported
+//! by a scan of the same tags, so each warning has a position.
+
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+const TAGS: &[&str] = &[
+    "a", "abbr", "b", "bdi", "bdo", "blockquote", "br", "caption", "cite", "code", "col",
+    "colgroup", "dd", "del", "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure",
+    "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p",
+    "pre", "q", "rp", "rt", "ruby", "s", "samp", "small", "span", "strike", "strong", "sub",
+    "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul",
+    "var", "wbr",
+];
+const GENERIC_ATTRS: &[&str] = &["class", "id", "title", "lang", "dir", "align"];
+const TAG_ATTRS: &[(&str, &[&str])] = &[
+    ("a", &["href", "name", "target", "rel"]),
+    ("img", &["src", "alt", "width", "height"]),
+    ("td", &["colspan", "rowspan"]),
+    ("th", &["colspan", "rowspan", "scope"]),
+    ("ol", &["start", "type", "reversed"]),
+    ("li", &["value"]),
+    ("details", &["open"]),
+    ("col", &["span"]),
+    ("colgroup", &["span"]),
+    ("blockquote", &["cite"]),
+    ("q", &["cite"]),
+    ("time", &["datetime"]),
+];
+const URL_ATTRS: &[&str] = &["href", "src", "cite"];
+const SCHEMES: &[&str] = &["http", "https", "mailto", "tel"];
+/// Removed together with their content.
+const CONTENT_TAGS: &[&str] = &["script", "style"];
+
+fn tag_allowed(name: &str) -> bool {
+    TAGS.contains(&name)
+}
+
+fn attr_allowed(tag: &str, attr: &str) -> bool {
+    GENERIC_ATTRS.contains(&attr)
+        || TAG_ATTRS
+            .iter()
+            .any(|(t, attrs)| *t == tag && attrs.contains(&attr))
+}
+
+static AMMONIA: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut b = ammonia::Builder::empty();
+    b.tags(TAGS.iter().copied().collect())
+        .clean_content_tags(CONTENT_TAGS.iter().copied().collect())
+        .generic_attributes(GENERIC_ATTRS.iter().copied().collect())
+        .tag_attributes(
+            TAG_ATTRS
+                .iter()
+                .map(|(t, a)| (*t, a.iter().copied().collect::<HashSet<_>>()))
+                .collect::<HashMap<_, _>>(),
+        )
+        .url_schemes(SCHEMES.iter().copied().collect())
+        .url_relative(ammonia::UrlRelative::PassThrough)
+        .link_rel(None)
+        .strip_comments(true);
+    b
+});
+
+/// The scheme that makes `url` unsafe (`javascript`, `vbscript`, `data`),
+/// however it is spelt: any letter case, with tabs, newlines or control
+/// characters inside (browsers skip those), after entity decoding.
+pub fn unsafe_scheme(url: &str) -> Option<&'static str> {
+    let decoded = decode_entities(url);
+    let mut scheme = String::new();
+    for c in decoded.chars() {
+        if c.is_ascii_control() || c == ' ' || c == '\u{FEFF}' {
+            continue;
+        }
+        if c == ':' {
+            break;
+        }
+        if !c.is_ascii_alphanumeric() && !matches!(c, '+' | '-' | '.') || scheme.len() > 16 {
+            return None;
+        }
+        scheme.push(c.to_ascii_lowercase());
+    }
+    ["javascript", "vbscript", "data"]
+        .into_iter()
+        .find(|s| *s == scheme && decoded.contains(':'))
+}
+
+/// Decodes numeric character references and the named ones that matter
+/// for URL tricks (`&colon;`, `&Tab;`, ...). Others are left as written.
+pub fn decode_entities(s: &str) -> Cow<'_, str> {
+    if !s.contains('&') {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let end = rest[1..]
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '#'))
+            .map(|e| e + 1)
+            .unwrap_or(rest.len());
+        let name = &rest[1..end];
+        let semi = rest[end..].starts_with(';');
+        let decoded = if let Some(num) = name.strip_prefix('#') {
+            let v = if let Some(hex) = num.strip_prefix(['x', 'X']) {
+                u32::from_str_radix(hex, 16).ok()
+            } else {
+                num.parse::<u32>().ok()
+            };
+            v.map(|v| char::from_u32(v).unwrap_or('\u{FFFD}'))
+        } else {
+            match name {
+                "colon" => Some(':'),
+                "Tab" => Some('\t'),
+                "NewLine" => Some('\n'),
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "sol" => Some('/'),
+                "lpar" => Some('('),
+                "rpar" => Some(')'),
+                "period" => Some('.'),
+                _ => None,
+            }
+        };
+        match decoded {
+            Some(c) if name.len() > 1 => {
+                out.push(c);
+                rest = &rest[end + usize::from(semi)..];
+            }
+            _ => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+/// One parsed tag.
+#[derive(Debug)]
+pub struct ParsedTag<'s> {
+    pub name: String,
+    pub closing: bool,
+    pub self_closing: bool,
+    /// (name lowercased, raw value, byte offset of the attribute in the tag)
+    pub attrs: Vec<(String, Option<&'s str>, usize)>,
+    /// Bytes consumed.
+    pub len: usize,
+}
+
+/// Parses the tag at the start of `s` (`<name attr=v ...>` or `</name>`).
+pub fn parse_tag(s: &str) -> Option<ParsedTag<'_>> {
+    let b = s.as_bytes();
+    if b.first() != Some(&b'<') {
+        return None;
+    }
+    let mut i = 1;
+    let closing = b.get(1) == Some(&b'/');
+    if closing {
+        i += 1;
+    }
+    let name_start = i;
+    if !b.get(i)?.is_ascii_alphabetic() {
+        return None;
+    }
+    while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'-') {
+        i += 1;
+    }
+    let name = s[name_start..i].to_ascii_lowercase();
+    let mut attrs = Vec::new();
+    let mut self_closing = false;
+    loop {
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        match b.get(i)? {
+            b'>' => {
+                i += 1;
+                break;
+            }
+            b'/' if b.get(i + 1) == Some(&b'>') => {
+                self_closing = true;
+                i += 2;
+                break;
+            }
+            _ => {}
+        }
+        let a_start = i;
+        while i < b.len() && !b[i].is_ascii_whitespace() && !matches!(b[i], b'=' | b'>' | b'/') {
+            i += 1;
+        }
+        if i == a_start {
+            // A stray `/` or `=`: skip it.
+            i += 1;
+            continue;
+        }
+        let a_name = s[a_start..i].to_ascii_lowercase();
+        let mut j = i;
+        while j < b.len() && b[j].is_ascii_whitespace() {
+            j += 1;
+        }
+        let mut value = None;
+        if b.get(j) == Some(&b'=') {
+            j += 1;
+            while j < b.len() && b[j].is_ascii_whitespace() {
+                j += 1;
+            }
+            match b.get(j)? {
+                q @ (b'"' | b'\'') => {
+                    let q = *q;
+                    let v_start = j + 1;
+                    let len = b[v_start..].iter().position(|&c| c == q)?;
+                    value = Some(&s[v_start..v_start + len]);
+                    j = v_start + len + 1;
+                }
+                _ => {
+                    let v_start = j;
+                    while j < b.len() && !b[j].is_ascii_whitespace() && b[j] != b'>' {
+                        j += 1;
+                    }
+                    value = Some(&s[v_start..j]);
+                }
+            }
+            i = j;
+        }
+        attrs.push((a_name, value, a_start));
+    }
+    Some(ParsedTag {
+        name,
+        closing,
+        self_closing,
+        attrs,
+        len: i,
+    })
+}
+
+fn escape_attr(v: &str, out: &mut String) {
+    for c in v.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            _ => out.push(c),
+        }
+    }
+}
+
+/// What the checks found in one tag: (byte offset in the tag, message).
+fn tag_problems(t: &ParsedTag<'_>, out: &mut Vec<(usize, String)>) {
+    if t.closing {
+        return;
+    }
+    if !tag_allowed(&t.name) {
+        out.push((0, format!("raw HTML `<{}>` removed (not allowed)", t.name)));
+        return;
+    }
+    for (a, v, off) in &t.attrs {
+        if !attr_allowed(&t.name, a) {
+            out.push((*off, format!("attribute `{a}` removed from `<{}>`", t.name)));
+        } else if URL_ATTRS.contains(&a.as_str()) {
+            if let Some(scheme) = v.and_then(unsafe_scheme) {
+                out.push((*off, format!("unsafe `{scheme}:` URL removed from `<{}>`", t.name)));
+            }
+        }
+    }
+}
+
+/// Sanitises one inline tag as pulldown-cmark emits it. Returns the HTML to
+/// write (possibly empty) and the problems (offset in `html`, message).
+pub fn inline_tag(html: &str) -> (String, Vec<(usize, String)>) {
+    let mut problems = Vec::new();
+    let Some(t) = parse_tag(html) else {
+        // Comments, processing instructions, declarations, CDATA: dropped.
+        if !html.starts_with("<!--") {
+            problems.push((0, "raw HTML removed (not allowed)".to_string()));
+        }
+        return (String::new(), problems);
+    };
+    tag_problems(&t, &mut problems);
+    if !tag_allowed(&t.name) {
+        return (String::new(), problems);
+    }
+    let mut out = String::with_capacity(html.len());
+    if t.closing {
+        out.push_str("</");
+        out.push_str(&t.name);
+        out.push('>');
+        return (out, problems);
+    }
+    out.push('<');
+    out.push_str(&t.name);
+    for (a, v, _) in &t.attrs {
+        if !attr_allowed(&t.name, a) {
+            continue;
+        }
+        let value = v.map(decode_entities);
+        if URL_ATTRS.contains(&a.as_str()) {
+            match &value {
+                Some(v) if unsafe_scheme(v).is_none() => {}
+                _ => continue,
+            }
+        }
+        out.push(' ');
+        out.push_str(a);
+        if let Some(v) = value {
+            out.push_str("=\"");
+            escape_attr(&v, &mut out);
+            out.push('"');
+        }
+    }
+    if t.self_closing {
+        out.push_str(" /");
+    }
+    out.push('>');
+    (out, problems)
+}
+
+/// Sanitises an HTML block with ammonia. Returns the clean HTML and the
+/// problems found (offset in `html`, message).
+pub fn block(html: &str) -> (String, Vec<(usize, String)>) {
+    let mut problems = Vec::new();
+    let b = html.as_bytes();
+    let mut i = 0;
+    let mut skip_until: Option<String> = None;
+    while let Some(off) = html[i..].find('<') {
+        let at = i + off;
+        // A tag longer than this is not one (keeps the scan linear).
+        let mut lim = (at + 16 * 1024).min(html.len());
+        while !html.is_char_boundary(lim) {
+            lim -= 1;
+        }
+        if let Some(t) = parse_tag(&html[at..lim]) {
+            if let Some(end) = &skip_until {
+                if t.closing && &t.name == end {
+                    skip_until = None;
+                }
+            } else {
+                let before = problems.len();
+                tag_problems(&t, &mut problems);
+                for p in &mut problems[before..] {
+                    p.0 += at;
+                }
+                if !t.closing && CONTENT_TAGS.contains(&t.name.as_str()) {
+                    skip_until = Some(t.name.clone());
+                }
+            }
+            i = at + t.len.max(1);
+        } else {
+            i = at + 1;
+        }
+        if i >= b.len() {
+            break;
+        }
+    }
+    let mut clean = AMMONIA.clean(html).to_string();
+    if html.ends_with('\n') && !clean.ends_with('\n') {
+        clean.push('\n');
+    }
+    (clean, problems)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schemes_in_any_spelling() {
+        for u in [
+            "javascript:alert(1)",
+            "JaVaScRiPt:alert(1)",
+            " java\tscript:alert(1)",
+            "&#106;avascript:alert(1)",
+            "javascript&colon;alert(1)",
+            "&#x6A;avascript:x",
+            "vbscript:msgbox",
+            "DATA:text/html;base64,xx",
+        ] {
+            assert!(unsafe_scheme(u).is_some(), "{u}");
+        }
+        for u in ["https://a.b/javascript:x", "/path:x", "notes.md#javascript", "mailto:a@b"] {
+            assert!(unsafe_scheme(u).is_none(), "{u}");
+        }
+    }
+
+    #[test]
+    fn inline_tags_are_rebuilt() {
+        let (h, p) = inline_tag(r#"<img src="x.png" onerror="alert(1)">"#);
+        assert_eq!(h, r#"<img src="x.png">"#);
+        assert_eq!(p.len(), 1);
+        assert!(p[0].1.contains("onerror"));
+        let (h, p) = inline_tag("<script>");
+        assert_eq!(h, "");
+        assert_eq!(p.len(), 1);
+        let (h, _) = inline_tag(r#"<a href='&#106;avascript:x' title="t">"#);
+        assert_eq!(h, r#"<a title="t">"#);
+        let (h, p) = inline_tag("</b>");
+        assert_eq!((h.as_str(), p.len()), ("</b>", 0));
+    }
+
+    #[test]
+    fn blocks_use_ammonia() {
+        let (h, p) = block("<div onclick=\"x()\">hi<script>alert(1)</script></div>\n");
+        assert_eq!(h, "<div>hi</div>\n");
+        assert_eq!(p.len(), 2, "{p:?}");
+    }
+}

@@ -1,0 +1,272 @@
+//! Bad input: each case asserts the exact file:line of the error, a
+//! non-zero exit that is not a panic (exit 1, not 101), and that the
+//! previous output is left byte for byte as it was.
+
+mod common;
+use common::*;
+
+/// Builds the fixture once (the "previous output"), breaks it with `mutate`,
+/// builds again and checks the error and that nothing changed.
+fn assert_rejected(
+    name: &str,
+    mutate: impl FnOnce(&TempSite),
+    expected_location: &str,
+    expected_message: &str,
+) {
+    let site = TempSite::from_fixture("basic");
+    let first = site.run(&["build"]);
+    assert!(
+        first.status.success(),
+        "{name}: baseline build failed:\n{}",
+        stderr(&first)
+    );
+    let before = tree(&site.path("public"));
+    assert!(before.contains_key("index.html"));
+
+    mutate(&site);
+    let out = site.run(&["build"]);
+    let err = stderr(&out);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{name}: expected exit 1 (content error), got {:?}:\n{err}",
+        out.status
+    );
+    assert!(!err.contains("panicked"), "{name}: panicked:\n{err}");
+    assert!(
+        err.contains(&format!("--> {expected_location}")),
+        "{name}: expected an error at {expected_location}, got:\n{err}"
+    );
+    assert!(
+        err.contains(expected_message),
+        "{name}: expected message containing {expected_message:?}, got:\n{err}"
+    );
+    assert!(
+        err.contains("nothing written"),
+        "{name}: summary should say nothing was written:\n{err}"
+    );
+    assert_eq!(
+        tree(&site.path("public")),
+        before,
+        "{name}: previous output changed"
+    );
+
+    // `check` reports the same problem and also exits 1.
+    let chk = site.run(&["check"]);
+    assert_eq!(
+        chk.status.code(),
+        Some(1),
+        "{name}: check:\n{}",
+        stderr(&chk)
+    );
+    assert!(
+        stderr(&chk).contains(&format!("--> {expected_location}")),
+        "{name}: check:\n{}",
+        stderr(&chk)
+    );
+}
+
+#[test]
+fn front_matter_never_closed() {
+    assert_rejected(
+        "unclosed",
+        |s| {
+            s.write(
+                "content/billing/refund.md",
+                "---\ntitle: 退款\n\n### 怎么退款？\n三天。\n",
+            )
+        },
+        "content/billing/refund.md:1:1",
+        "front matter is never closed",
+    );
+}
+
+#[test]
+fn yaml_syntax_error_on_line_3_of_a_page() {
+    assert_rejected(
+        "yaml syntax",
+        |s| {
+            s.write(
+                "content/billing/refund.md",
+                "---\ntitle: 退款\nweight: 1: 2\n---\n### 怎么退款？\n",
+            )
+        },
+        "content/billing/refund.md:3:",
+        "error",
+    );
+}
+
+#[test]
+fn yaml_bad_indentation_points_at_its_line() {
+    assert_rejected(
+        "yaml mapping",
+        |s| {
+            s.write(
+                "content/billing/refund.md",
+                "---\ntitle: 退款\n  weight: 1\n---\n### 怎么退款？\n",
+            )
+        },
+        "content/billing/refund.md:3:",
+        "error",
+    );
+}
+
+#[test]
+fn unknown_front_matter_key() {
+    assert_rejected(
+        "unknown key",
+        |s| {
+            s.write(
+                "content/billing/refund.md",
+                "---\ntitle: 退款\ncategory: 计费\n---\n### 怎么退款？\n",
+            )
+        },
+        "content/billing/refund.md:3:1",
+        "unknown key `category`",
+    );
+}
+
+#[test]
+fn wrong_type_in_front_matter() {
+    assert_rejected(
+        "wrong type",
+        |s| {
+            s.write(
+                "content/billing/refund.md",
+                "---\ntitle: 退款\nweight: first\n---\n### 怎么退款？\n",
+            )
+        },
+        "content/billing/refund.md:3:",
+        "weight",
+    );
+}
+
+#[test]
+fn two_pages_with_the_same_slug() {
+    assert_rejected(
+        "same slug",
+        |s| {
+            s.write(
+                "content/billing/refund-copy.md",
+                "---\ntitle: 又一个退款\nslug: refund\n---\n正文\n",
+            )
+        },
+        "content/billing/refund-copy.md",
+        "two pages would be built at `/billing/refund/`",
+    );
+}
+
+#[test]
+fn non_utf8_file() {
+    assert_rejected(
+        "non-utf8",
+        |s| {
+            s.write(
+                "content/billing/gbk.md",
+                b"---\ntitle: x\n---\n\xcd\xcb\xbf\xee\n".as_slice(),
+            )
+        },
+        "content/billing/gbk.md:4:1",
+        "not valid UTF-8",
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loop_in_content() {
+    assert_rejected(
+        "symlink loop",
+        |s| std::os::unix::fs::symlink("..", s.path("content/billing/loop")).unwrap(),
+        "content/billing/loop",
+        "symlink loop",
+    );
+}
+
+#[test]
+fn template_using_an_unknown_variable() {
+    assert_rejected(
+        "unknown variable",
+        |s| {
+            let p = "themes/plain/templates/404.html";
+            s.write(p, "{% extends \"base.html\" %}{% block main %}\n<h1>{{ meta.title }}</h1>\n<p>{{ page.nothing }}</p>{% endblock main %}\n");
+        },
+        "themes/plain/templates/404.html:3:",
+        "template:",
+    );
+}
+
+#[test]
+fn template_that_recurses_forever() {
+    assert_rejected(
+        "recursion",
+        |s| {
+            let p = "themes/plain/templates/404.html";
+            s.write(
+                p,
+                "{% component forever(n: string) %}{{ <forever n={n} /> }}{% endcomponent forever %}\n\
+                 {% extends \"base.html\" %}{% block main %}\n{{ <forever n=\"x\" /> }}\n{% endblock main %}\n",
+            );
+        },
+        "themes/plain/templates/404.html:",
+        "recursion",
+    );
+}
+
+#[test]
+fn an_output_directory_that_cannot_be_written() {
+    let site = TempSite::from_fixture("basic");
+    // A file where the output's parent folder should be: no user, root
+    // included, can create a folder inside a regular file.
+    site.write("blocker", "not a folder");
+    let out = site.run(&["build", "--output", "blocker/public"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(err.contains("blocker"), "the error names the path:\n{err}");
+    assert_eq!(
+        std::fs::read_to_string(site.path("blocker")).unwrap(),
+        "not a folder"
+    );
+}
+
+#[test]
+fn an_output_path_that_is_a_file_is_not_replaced() {
+    let site = TempSite::from_fixture("basic");
+    site.write("out.txt", "keep me");
+    let out = site.run(&["build", "--output", "out.txt"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("not a folder"), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(site.path("out.txt")).unwrap(),
+        "keep me"
+    );
+}
+
+#[test]
+fn every_problem_of_a_run_is_reported() {
+    let site = TempSite::from_fixture("basic");
+    site.write(
+        "content/billing/refund.md",
+        "---\ntitle: 退款\nwieght: 1\n---\n",
+    );
+    site.write("content/market/orders.md", "---\ntitle: [\n---\n");
+    site.write("content/market/bad.md", "---\nno end\n");
+    let out = site.run(&["check"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1));
+    for loc in [
+        "content/billing/refund.md:3:1",
+        "content/market/orders.md:",
+        "content/market/bad.md:1:1",
+    ] {
+        assert!(err.contains(loc), "missing {loc} in:\n{err}");
+    }
+    assert!(err.contains("3 errors"), "{err}");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let site = TempSite::from_fixture("basic");
+    let out = site.run(&["build", "--no-such-flag"]);
+    assert_eq!(out.status.code(), Some(2));
+}
