@@ -1,1 +1,23 @@
-//! placeholder
+//! search-core: the tokenizer, static index format and scorer of faqtory's search.
+//!
+//! Pure (no I/O) and panic-free; compiled natively for indexing and export and
+//! to wasm32 for queries in the browser, so query and index tokens cannot drift.
+//!
+//! * [`tokenize`]: folded text → CJK bigrams and lowercased words.
+//! * [`format`]: the static index files ([`Exporter`] writes them, the
+//!   [`Engine`] reads them).
+//! * [`engine`]: ranking over precomputed impacts, all-terms matches first.
+//! * [`snippet`]: highlight ranges and snippets.
+
+pub mod engine;
+mod fold;
+#[rustfmt::skip]
+mod fold_table;
+pub mod format;
+pub mod snippet;
+pub mod tokenize;
+
+pub use engine::{Engine, Hit, Ranked, Step, rank_order};
+pub use fold::{Fold, fold_char, fold_lookup};
+pub use format::{DocMeta, ExportParams, Exporter, FormatError, Manifest};
+pub use tokenize::{Token, query_terms, tokenize};

@@ -1,0 +1,479 @@
+//! The static index format: byte layout, encoder (export) and decoder (query).
+//!
+//! All files live under `search/` in the output. `manifest.bin` has a fixed
+//! name; every other file sits in a directory named by the build id (a hash of
+//! their bytes), so a browser never mixes files of two builds and unchanged
+//! builds keep their cache.
+//!
+//! ```text
+//! manifest.bin  "FQS1" ver:v build_id:s doc_count:v docs_per_chunk:v max_impact:f32le
+//!               shard_count:v { first_term:s }*
+//! <id>/t<i>.bin "FQT1" term_count:v { term:s n:v len:v postings[len] }*
+//!               postings = { doc_delta:v impact:u8 }* (doc ids ascending, first delta from 0)
+//! <id>/m<i>.bin "FQM1" count:v { title:s url:s category:s snippet:s }*
+//! v = unsigned LEB128 varint (≤ 5 bytes), s = v length + UTF-8 bytes
+//! ```
+//!
+//! Impacts are quantized on a log scale: `q = round(255 · ln(1+x) / ln(1+max))`,
+//! at least 1, so relative precision is about the same for rare and common terms.
+
+use std::fmt;
+
+/// Format version written in the manifest.
+pub const VERSION: u32 = 1;
+/// Name of the manifest, relative to `search/`.
+pub const MANIFEST: &str = "manifest.bin";
+
+const MAGIC_MANIFEST: &[u8; 4] = b"FQS1";
+const MAGIC_SHARD: &[u8; 4] = b"FQT1";
+const MAGIC_META: &[u8; 4] = b"FQM1";
+
+/// A static index file that cannot be decoded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormatError {
+    /// Which file.
+    pub file: String,
+    /// What is wrong.
+    pub what: &'static str,
+}
+
+impl fmt::Display for FormatError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "search index file {}: {}", self.file, self.what)
+    }
+}
+
+impl std::error::Error for FormatError {}
+
+/// Reads a static index file.
+pub(crate) struct Reader<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    pub(crate) fn new(bytes: &'a [u8]) -> Self {
+        Reader { bytes, pos: 0 }
+    }
+
+    pub(crate) fn magic(&mut self, m: &[u8; 4]) -> Option<()> {
+        (self.take(4)? == m).then_some(())
+    }
+
+    pub(crate) fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let end = self.pos.checked_add(n)?;
+        let s = self.bytes.get(self.pos..end)?;
+        self.pos = end;
+        Some(s)
+    }
+
+    pub(crate) fn u8(&mut self) -> Option<u8> {
+        let b = *self.bytes.get(self.pos)?;
+        self.pos = self.pos.checked_add(1)?;
+        Some(b)
+    }
+
+    pub(crate) fn varint(&mut self) -> Option<u32> {
+        let mut v: u32 = 0;
+        for shift in [0u32, 7, 14, 21, 28] {
+            let b = self.u8()?;
+            let part = u32::from(b & 0x7F).checked_shl(shift)?;
+            if shift == 28 && b > 0x0F {
+                return None;
+            }
+            v |= part;
+            if b & 0x80 == 0 {
+                return Some(v);
+            }
+        }
+        None
+    }
+
+    pub(crate) fn len(&mut self) -> Option<usize> {
+        usize::try_from(self.varint()?).ok()
+    }
+
+    pub(crate) fn str(&mut self) -> Option<&'a str> {
+        let n = self.len()?;
+        std::str::from_utf8(self.take(n)?).ok()
+    }
+
+    pub(crate) fn f32(&mut self) -> Option<f32> {
+        let b = self.take(4)?;
+        let arr: [u8; 4] = b.try_into().ok()?;
+        Some(f32::from_le_bytes(arr))
+    }
+}
+
+pub(crate) fn put_varint(out: &mut Vec<u8>, mut v: u32) {
+    loop {
+        let low = u8::try_from(v & 0x7F).unwrap_or(0);
+        v >>= 7;
+        if v == 0 {
+            out.push(low);
+            return;
+        }
+        out.push(low | 0x80);
+    }
+}
+
+fn put_len(out: &mut Vec<u8>, n: usize) {
+    put_varint(out, u32::try_from(n).unwrap_or(u32::MAX));
+}
+
+fn put_str(out: &mut Vec<u8>, s: &str) {
+    put_len(out, s.len());
+    out.extend_from_slice(s.as_bytes());
+}
+
+/// The decoded manifest.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Manifest {
+    /// Directory (under `search/`) of this build's shards and chunks.
+    pub build_id: String,
+    /// Number of documents.
+    pub doc_count: u32,
+    /// Documents per metadata chunk.
+    pub docs_per_chunk: u32,
+    /// Upper bound of impacts, for dequantization.
+    pub max_impact: f32,
+    /// The first term of each shard, ascending.
+    pub shard_first: Vec<String>,
+    /// Dequantization table: impact value of each quantized byte.
+    pub(crate) dequant: Vec<f32>,
+}
+
+impl Manifest {
+    /// Decodes a manifest.
+    pub fn decode(bytes: &[u8]) -> Result<Manifest, FormatError> {
+        let err = |what| FormatError {
+            file: MANIFEST.to_string(),
+            what,
+        };
+        let mut r = Reader::new(bytes);
+        r.magic(MAGIC_MANIFEST)
+            .ok_or(err("not a faqtory search manifest"))?;
+        let version = r.varint().ok_or(err("truncated"))?;
+        if version != VERSION {
+            return Err(err("unsupported format version"));
+        }
+        let build_id = r.str().ok_or(err("truncated"))?.to_string();
+        if build_id.is_empty() || !build_id.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            return Err(err("bad build id"));
+        }
+        let doc_count = r.varint().ok_or(err("truncated"))?;
+        let docs_per_chunk = r.varint().ok_or(err("truncated"))?;
+        if docs_per_chunk == 0 {
+            return Err(err("zero docs per chunk"));
+        }
+        let max_impact = r.f32().ok_or(err("truncated"))?;
+        if !max_impact.is_finite() || max_impact < 0.0 {
+            return Err(err("bad impact bound"));
+        }
+        let n = r.len().ok_or(err("truncated"))?;
+        let mut shard_first = Vec::with_capacity(n.min(bytes.len()));
+        for _ in 0..n {
+            shard_first.push(r.str().ok_or(err("truncated"))?.to_string());
+        }
+        Ok(Manifest {
+            build_id,
+            doc_count,
+            docs_per_chunk,
+            max_impact,
+            shard_first,
+            dequant: dequant_table(max_impact),
+        })
+    }
+
+    /// The shard that would hold `term`, if there are shards.
+    pub fn shard_of(&self, term: &str) -> Option<usize> {
+        let i = self.shard_first.partition_point(|f| f.as_str() <= term);
+        Some(i.saturating_sub(1)).filter(|_| !self.shard_first.is_empty())
+    }
+
+    /// File name (relative to `search/`) of shard `i`.
+    pub fn shard_name(&self, i: usize) -> String {
+        format!("{}/t{i}.bin", self.build_id)
+    }
+
+    /// File name (relative to `search/`) of metadata chunk `i`.
+    pub fn chunk_name(&self, i: u32) -> String {
+        format!("{}/m{i}.bin", self.build_id)
+    }
+
+    /// Dequantizes an impact byte.
+    pub fn impact(&self, q: u8) -> f32 {
+        self.dequant.get(usize::from(q)).copied().unwrap_or(0.0)
+    }
+}
+
+fn dequant_table(max_impact: f32) -> Vec<f32> {
+    let top = (1.0 + max_impact).ln();
+    (0u16..256)
+        .map(|q| (f32::from(q) / 255.0 * top).exp_m1())
+        .collect()
+}
+
+/// Quantizes an impact to a byte on the log scale of [`Manifest::max_impact`].
+pub fn quantize(impact: f32, max_impact: f32) -> u8 {
+    let top = (1.0 + max_impact).ln();
+    if impact.is_nan() || impact <= 0.0 || top.is_nan() || top <= 0.0 {
+        return 1;
+    }
+    let q = ((1.0 + impact).ln() / top * 255.0).round();
+    // In range 1..=255 after clamping; `as` on a clamped finite float is exact.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let b = q.clamp(1.0, 255.0) as u8;
+    b
+}
+
+/// Finds `term` in a shard and returns its postings bytes and count.
+pub(crate) fn shard_lookup<'a>(
+    name: &str,
+    shard: &'a [u8],
+    term: &str,
+) -> Result<Option<(u32, &'a [u8])>, FormatError> {
+    let err = |what| FormatError {
+        file: name.to_string(),
+        what,
+    };
+    let mut r = Reader::new(shard);
+    r.magic(MAGIC_SHARD)
+        .ok_or(err("not a faqtory search shard"))?;
+    let n = r.varint().ok_or(err("truncated"))?;
+    for _ in 0..n {
+        let t = r.str().ok_or(err("truncated"))?;
+        let count = r.varint().ok_or(err("truncated"))?;
+        let len = r.len().ok_or(err("truncated"))?;
+        let body = r.take(len).ok_or(err("truncated"))?;
+        match t.cmp(term) {
+            std::cmp::Ordering::Equal => return Ok(Some((count, body))),
+            std::cmp::Ordering::Greater => return Ok(None),
+            std::cmp::Ordering::Less => {}
+        }
+    }
+    Ok(None)
+}
+
+/// Decodes postings into `(doc, quantized impact)`.
+pub(crate) fn decode_postings(
+    name: &str,
+    body: &[u8],
+    count: u32,
+    mut f: impl FnMut(u32, u8),
+) -> Result<(), FormatError> {
+    let err = |what| FormatError {
+        file: name.to_string(),
+        what,
+    };
+    let mut r = Reader::new(body);
+    let mut doc: u32 = 0;
+    for _ in 0..count {
+        let d = r.varint().ok_or(err("truncated postings"))?;
+        doc = doc.checked_add(d).ok_or(err("doc id overflow"))?;
+        let q = r.u8().ok_or(err("truncated postings"))?;
+        f(doc, q);
+    }
+    Ok(())
+}
+
+/// Metadata of one document, as shown in a result.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DocMeta {
+    /// Question or article title.
+    pub title: String,
+    /// Site-relative URL with anchor.
+    pub url: String,
+    /// Category (may be empty).
+    pub category: String,
+    /// The start of the answer text, for the snippet.
+    pub snippet: String,
+}
+
+/// Decodes one metadata chunk.
+pub fn decode_chunk(name: &str, bytes: &[u8]) -> Result<Vec<DocMeta>, FormatError> {
+    let err = |what| FormatError {
+        file: name.to_string(),
+        what,
+    };
+    let mut r = Reader::new(bytes);
+    r.magic(MAGIC_META)
+        .ok_or(err("not a faqtory search metadata chunk"))?;
+    let n = r.len().ok_or(err("truncated"))?;
+    let mut out = Vec::with_capacity(n.min(bytes.len()));
+    for _ in 0..n {
+        let mut s = || r.str().map(str::to_string).ok_or(err("truncated"));
+        let title = s()?;
+        let url = s()?;
+        let category = s()?;
+        let snippet = s()?;
+        out.push(DocMeta {
+            title,
+            url,
+            category,
+            snippet,
+        });
+    }
+    Ok(out)
+}
+
+/// Streams terms into term-range shards and writes the whole static index.
+pub struct Exporter {
+    max_impact: f32,
+    shard_target: usize,
+    shards: Vec<(String, Vec<u8>)>,
+    cur: Vec<u8>,
+    cur_terms: u32,
+    cur_first: Option<String>,
+    last_term: Option<String>,
+}
+
+/// Export settings.
+#[derive(Debug, Clone, Copy)]
+pub struct ExportParams {
+    /// Target shard size in bytes (a shard closes once it reaches this).
+    pub shard_bytes: usize,
+    /// Documents per metadata chunk.
+    pub docs_per_chunk: u32,
+    /// Upper bound of any impact (see [`quantize`]).
+    pub max_impact: f32,
+}
+
+impl Exporter {
+    /// Starts an export.
+    pub fn new(params: &ExportParams) -> Self {
+        Exporter {
+            max_impact: params.max_impact,
+            shard_target: params.shard_bytes.max(1),
+            shards: Vec::new(),
+            cur: Vec::new(),
+            cur_terms: 0,
+            cur_first: None,
+            last_term: None,
+        }
+    }
+
+    /// Adds a term with its postings `(doc, impact)`; terms must come in
+    /// ascending byte order and postings in ascending doc order. Out-of-order
+    /// input is skipped (and reported as `false`).
+    pub fn add_term(&mut self, term: &str, postings: &[(u32, f32)]) -> bool {
+        if postings.is_empty() || self.last_term.as_deref().is_some_and(|l| l >= term) {
+            return false;
+        }
+        let mut body = Vec::with_capacity(postings.len().saturating_mul(3));
+        let mut prev: Option<u32> = None;
+        for &(doc, impact) in postings {
+            let delta = match prev {
+                None => doc,
+                Some(p) if doc > p => doc.wrapping_sub(p),
+                Some(_) => return false,
+            };
+            prev = Some(doc);
+            put_varint(&mut body, delta);
+            body.push(quantize(impact, self.max_impact));
+        }
+        // A big posting list starts a shard of its own rather than making the
+        // current shard large.
+        if !self.cur.is_empty() && self.cur.len().saturating_add(body.len()) > self.shard_target {
+            self.close_shard();
+        }
+        put_str(&mut self.cur, term);
+        put_len(&mut self.cur, postings.len());
+        put_len(&mut self.cur, body.len());
+        self.cur.extend_from_slice(&body);
+        self.cur_terms = self.cur_terms.saturating_add(1);
+        if self.cur_first.is_none() {
+            self.cur_first = Some(term.to_string());
+        }
+        self.last_term = Some(term.to_string());
+        if self.cur.len() >= self.shard_target {
+            self.close_shard();
+        }
+        true
+    }
+
+    fn close_shard(&mut self) {
+        if let Some(first) = self.cur_first.take() {
+            let mut bytes = Vec::with_capacity(self.cur.len().saturating_add(8));
+            bytes.extend_from_slice(MAGIC_SHARD);
+            put_varint(&mut bytes, self.cur_terms);
+            bytes.append(&mut self.cur);
+            self.shards.push((first, bytes));
+        }
+        self.cur.clear();
+        self.cur_terms = 0;
+    }
+
+    /// Finishes: returns every file `(name relative to search/, bytes)`, the
+    /// manifest first.
+    pub fn finish(mut self, docs: &[DocMeta], docs_per_chunk: u32) -> Vec<(String, Vec<u8>)> {
+        self.close_shard();
+        let per = usize::try_from(docs_per_chunk.max(1)).unwrap_or(1);
+        let chunks: Vec<Vec<u8>> = docs
+            .chunks(per)
+            .map(|c| {
+                let mut b = Vec::new();
+                b.extend_from_slice(MAGIC_META);
+                put_len(&mut b, c.len());
+                for d in c {
+                    put_str(&mut b, &d.title);
+                    put_str(&mut b, &d.url);
+                    put_str(&mut b, &d.category);
+                    put_str(&mut b, &d.snippet);
+                }
+                b
+            })
+            .collect();
+        // The build id: a hash of everything the manifest points at.
+        let mut h = Fnv::new();
+        for (first, s) in &self.shards {
+            h.write(first.as_bytes());
+            h.write(s);
+        }
+        for c in &chunks {
+            h.write(c);
+        }
+        h.write(&self.max_impact.to_le_bytes());
+        let id = format!("{:016x}", h.0);
+        let mut manifest = Vec::new();
+        manifest.extend_from_slice(MAGIC_MANIFEST);
+        put_varint(&mut manifest, VERSION);
+        put_str(&mut manifest, &id);
+        put_len(&mut manifest, docs.len());
+        put_varint(&mut manifest, docs_per_chunk.max(1));
+        manifest.extend_from_slice(&self.max_impact.to_le_bytes());
+        put_len(&mut manifest, self.shards.len());
+        for (first, _) in &self.shards {
+            put_str(&mut manifest, first);
+        }
+        let mut files = Vec::with_capacity(
+            self.shards
+                .len()
+                .saturating_add(chunks.len())
+                .saturating_add(1),
+        );
+        files.push((MANIFEST.to_string(), manifest));
+        for (i, (_, s)) in self.shards.into_iter().enumerate() {
+            files.push((format!("{id}/t{i}.bin"), s));
+        }
+        for (i, c) in chunks.into_iter().enumerate() {
+            files.push((format!("{id}/m{i}.bin"), c));
+        }
+        files
+    }
+}
+
+/// 64-bit FNV-1a, for the build id (not for security).
+struct Fnv(u64);
+
+impl Fnv {
+    fn new() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+}

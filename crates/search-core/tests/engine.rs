@@ -1,0 +1,182 @@
+//! The static format round trip and the engine's ranking, on hand-built impacts.
+#![allow(
+    clippy::indexing_slicing,
+    clippy::panic,
+    clippy::arithmetic_side_effects
+)]
+
+use search_core::format::quantize;
+use search_core::{DocMeta, Engine, ExportParams, Exporter, Step};
+
+fn meta(title: &str) -> DocMeta {
+    DocMeta {
+        title: title.to_string(),
+        url: format!("/p/#{}", title.len()),
+        category: "cat".into(),
+        snippet: format!("{title} answer text"),
+    }
+}
+
+/// Exports `terms` (unsorted is fine here: we sort) over `docs`.
+fn export(
+    terms: &[(&str, &[(u32, f32)])],
+    docs: &[DocMeta],
+    shard_bytes: usize,
+) -> Vec<(String, Vec<u8>)> {
+    let params = ExportParams {
+        shard_bytes,
+        docs_per_chunk: 2,
+        max_impact: 20.0,
+    };
+    let mut ex = Exporter::new(&params);
+    let mut sorted = terms.to_vec();
+    sorted.sort_by(|a, b| a.0.cmp(b.0));
+    for (t, p) in sorted {
+        assert!(ex.add_term(t, p), "term {t}");
+    }
+    ex.finish(docs, params.docs_per_chunk)
+}
+
+/// Runs the fetch loop the browser runs, counting the rounds.
+fn run(
+    engine: &mut Engine,
+    files: &[(String, Vec<u8>)],
+    q: &str,
+    limit: usize,
+) -> (Vec<search_core::Hit>, usize, Vec<String>) {
+    let mut fetched = Vec::new();
+    for round in 0..5 {
+        match engine.search(q, limit).unwrap_or_else(|e| panic!("{e}")) {
+            Step::Done(h) => return (h, round, fetched),
+            Step::Need(names) => {
+                for n in names {
+                    let f = files
+                        .iter()
+                        .find(|f| f.0 == n)
+                        .unwrap_or_else(|| panic!("no file {n}"));
+                    engine
+                        .put(&n, f.1.clone())
+                        .unwrap_or_else(|e| panic!("{e}"));
+                    fetched.push(n);
+                }
+            }
+        }
+    }
+    panic!("search did not finish");
+}
+
+#[test]
+fn all_terms_first_then_score() {
+    let docs: Vec<DocMeta> = ["退款规则", "退款", "规则说明", "订单"]
+        .iter()
+        .map(|t| meta(t))
+        .collect();
+    // 退款 is strong in doc 1, weaker in doc 0; 规则 only in 0 and 2.
+    let terms: Vec<(&str, &[(u32, f32)])> = vec![
+        ("退款", &[(0, 1.0), (1, 9.0)]),
+        ("款规", &[(0, 0.5)]),
+        ("规则", &[(0, 1.0), (2, 3.0)]),
+        ("订单", &[(3, 5.0)]),
+    ];
+    // One term per shard.
+    let files = export(&terms, &docs, 1);
+    let mut e = Engine::new();
+    let (hits, rounds, fetched) = run(&mut e, &files, "退款规则", 10);
+    assert_eq!(rounds, 3, "manifest, shards, chunks: {fetched:?}");
+    let order: Vec<u32> = hits.iter().map(|h| h.doc).collect();
+    // Doc 0 matches all three terms; then doc 1 (9.0) before doc 2 (3.0).
+    assert_eq!(order, vec![0, 1, 2]);
+    assert!(hits[0].all && !hits[1].all);
+    assert_eq!(hits[0].meta.title, "退款规则");
+    assert_eq!(hits[0].title_marks, vec![(0, "退款规则".len())]);
+    // Only the shards of the query's terms were fetched, not 订单's.
+    let shards: Vec<&String> = fetched.iter().filter(|n| n.contains("/t")).collect();
+    let all_shards = files.iter().filter(|f| f.0.contains("/t")).count();
+    assert!(shards.len() < all_shards, "{shards:?} of {all_shards}");
+}
+
+#[test]
+fn quantized_impacts_keep_order() {
+    let mut prev = 0u8;
+    for i in 1..200 {
+        let q = quantize(i as f32 * 0.1, 20.0);
+        assert!(q >= prev, "monotone at {i}");
+        prev = q;
+    }
+    assert_eq!(quantize(20.0, 20.0), 255);
+    assert_eq!(quantize(0.0, 20.0), 1);
+    assert_eq!(quantize(f32::NAN, 20.0), 1);
+    assert_eq!(quantize(1e9, 20.0), 255);
+}
+
+#[test]
+fn out_of_order_terms_are_refused() {
+    let mut ex = Exporter::new(&ExportParams {
+        shard_bytes: 100,
+        docs_per_chunk: 4,
+        max_impact: 5.0,
+    });
+    assert!(ex.add_term("b", &[(0, 1.0)]));
+    assert!(!ex.add_term("a", &[(0, 1.0)]));
+    assert!(!ex.add_term("b", &[(0, 1.0)]));
+    assert!(!ex.add_term("c", &[(3, 1.0), (1, 1.0)]));
+    assert!(!ex.add_term("d", &[]));
+}
+
+#[test]
+fn empty_index_and_empty_query() {
+    let files = export(&[], &[], 100);
+    let mut e = Engine::new();
+    let (hits, _, _) = run(&mut e, &files, "退款", 10);
+    assert!(hits.is_empty());
+    let (hits, _, _) = run(&mut e, &files, "((((", 10);
+    assert!(hits.is_empty());
+}
+
+#[test]
+fn corrupt_files_are_errors_not_panics() {
+    let docs: Vec<DocMeta> = (0..5).map(|i| meta(&format!("doc{i}"))).collect();
+    let terms: Vec<(&str, &[(u32, f32)])> = vec![
+        ("doc0", &[(0, 1.0)]),
+        ("answer", &[(0, 1.0), (1, 2.0), (4, 0.5)]),
+    ];
+    let files = export(&terms, &docs, 8);
+    for (name, bytes) in &files {
+        // Every truncation and a few byte flips of every file.
+        for cut in 0..bytes.len() {
+            let mut e = Engine::new();
+            let _ = e.put(name, bytes[..cut].to_vec());
+            for (n2, b2) in &files {
+                if n2 != name {
+                    let _ = e.put(n2, b2.clone());
+                }
+            }
+            let _ = e.search("answer doc0", 10);
+        }
+        for i in 0..bytes.len() {
+            for flip in [0xFFu8, 0x80, 0x01] {
+                let mut b = bytes.clone();
+                b[i] ^= flip;
+                let mut e = Engine::new();
+                let _ = e.put("manifest.bin", files[0].1.clone());
+                let _ = e.put(name, b);
+                for (n2, b2) in &files {
+                    if n2 != name {
+                        let _ = e.put(n2, b2.clone());
+                    }
+                }
+                let _ = e.search("answer doc0", 10);
+            }
+        }
+    }
+}
+
+#[test]
+fn snippet_window_and_marks() {
+    let text = "一二三四五六七八九十".repeat(5) + "退款规则说明" + &"甲乙丙丁".repeat(10);
+    let terms = search_core::query_terms("退款");
+    let (s, m) = search_core::snippet::snippet(&text, &terms, 30);
+    assert!(s.starts_with('…') && s.ends_with('…'), "{s}");
+    assert_eq!(m.len(), 1);
+    assert_eq!(&s[m[0].0..m[0].1], "退款");
+}
