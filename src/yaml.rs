@@ -50,7 +50,8 @@ pub fn parse<T: DeserializeOwned>(frag: Fragment<'_>) -> Result<T, Diagnostic> {
 
 fn to_diagnostic(e: &serde_yaml::Error, frag: Fragment<'_>) -> Diagnostic {
     let message = strip_location(&e.to_string());
-    match e.location() {
+    let help = did_you_mean(&message);
+    let d = match e.location() {
         Some(loc) => Diagnostic::at_line_col(
             Severity::Error,
             frag.file,
@@ -67,7 +68,42 @@ fn to_diagnostic(e: &serde_yaml::Error, frag: Fragment<'_>) -> Diagnostic {
             1,
             message,
         ),
+    };
+    match help {
+        Some(h) => d.with_help(h),
+        None => d,
     }
+}
+
+/// For "unknown key `wieght`, expected one of `title`, `weight`": the
+/// closest expected key, when one is close.
+fn did_you_mean(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("unknown key `")?;
+    let (unknown, rest) = rest.split_once('`')?;
+    let expected = rest.split_once("expected")?.1;
+    expected
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(|k| (edit_distance(unknown, k), k))
+        .filter(|(d, k)| *d <= 2.max(k.len() / 3))
+        .min()
+        .map(|(_, k)| format!("did you mean `{k}`?"))
+}
+
+/// Levenshtein distance over characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != *cb);
+            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
 }
 
 /// serde_yaml appends " at line L column C" (locations relative to the
@@ -121,6 +157,7 @@ mod tests {
             d.message
         );
         assert_eq!(d.source_line.as_deref(), Some("titel: x"));
+        assert_eq!(d.help.as_deref(), Some("did you mean `title`?"));
     }
 
     #[test]

@@ -1,0 +1,74 @@
+#!/usr/bin/env python3
+"""Build benchmark: clean full builds of generated corpora, like the peers in
+../shared/bench/PEERS.md (the output folder is deleted inside the timed run).
+
+Usage: python3 bench/build.py [--sizes 1000,10000] [--runs 5] [--work DIR]
+
+Prints a markdown table: median wall seconds (min-max), CPU seconds,
+pages/s (content pages / median wall) and peak RSS of the faqtory process.
+Needs a release binary: cargo build --release.
+"""
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+GEN = os.path.join(REPO, "..", "shared", "bench", "gen_corpus.py")
+BIN = os.path.join(REPO, "target", "release", "faqtory")
+
+
+def corpus(n, work):
+    out = os.path.join(work, f"n{n}")
+    if not os.path.exists(os.path.join(out, "faqtory", "site.yaml")):
+        subprocess.run([sys.executable, GEN, str(n), out], check=True, stdout=subprocess.DEVNULL)
+    return os.path.join(out, "faqtory")
+
+
+def one_run(site, out):
+    """One clean build; returns (wall, cpu, peak_kib)."""
+    cmd = ["/usr/bin/time", "-f", "%U %S %M", BIN, "build", "--root", site, "--output", out]
+    shutil.rmtree(out, ignore_errors=True)
+    t0 = time.monotonic()
+    p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    wall = time.monotonic() - t0
+    if p.returncode != 0:
+        sys.exit(f"build failed:\n{p.stderr[-3000:]}")
+    user, sys_, rss = p.stderr.strip().splitlines()[-1].split()
+    return wall, float(user) + float(sys_), int(rss)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", default="1000,10000")
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--work", default="/tmp/faqtory-bench")
+    args = ap.parse_args()
+    if not os.path.exists(BIN):
+        sys.exit("build the release binary first: cargo build --release")
+    os.makedirs(args.work, exist_ok=True)
+    print("| N | wall s median (min–max) | cpu s | pages/s | peak RSS MiB | output MiB (files) |")
+    print("|---:|---:|---:|---:|---:|---:|")
+    for n in [int(s) for s in args.sizes.split(",")]:
+        site = corpus(n, args.work)
+        out = os.path.join(args.work, f"out{n}")
+        one_run(site, out)  # warm-up, not counted
+        runs = [one_run(site, out) for _ in range(args.runs)]
+        walls = [r[0] for r in runs]
+        med = statistics.median(walls)
+        cpu = statistics.median(r[1] for r in runs)
+        rss = max(r[2] for r in runs) / 1024
+        size = files = 0
+        for dp, _, fs in os.walk(out):
+            for f in fs:
+                files += 1
+                size += os.path.getsize(os.path.join(dp, f))
+        print(f"| {n:,} | {med:.2f} ({min(walls):.2f}–{max(walls):.2f}) | {cpu:.2f} | {n / med:,.0f} "
+              f"| {rss:,.0f} | {size / 2**20:.1f} ({files:,}) |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
