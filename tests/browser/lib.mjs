@@ -1,0 +1,149 @@
+// Helpers for the browser tests: building site variants, a static file
+// server that behaves like a plain web host, and a link crawler.
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import http from "node:http";
+import os from "node:os";
+import path from "node:path";
+
+export const REPO = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
+
+/** Finds a Chromium binary: $CHROMIUM_BIN, then the usual system paths. */
+export function findChromium() {
+  const candidates = [process.env.CHROMIUM_BIN, "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"];
+  return candidates.find((p) => p && fs.existsSync(p)) || null;
+}
+
+/** The command that runs faqtory: $FAQTORY_BIN, else `cargo run --release`. */
+function faqtoryCommand() {
+  if (process.env.FAQTORY_BIN) return [process.env.FAQTORY_BIN, []];
+  return ["cargo", ["run", "--release", "--quiet", "--"]];
+}
+
+/**
+ * Builds the sample site (REPO/site.yaml + content/ + themes/) into a fresh
+ * temporary folder, with `site.yaml` keys overridden (e.g. theme, language).
+ * Returns the output folder.
+ */
+export function buildVariant(name, overrides) {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), `faqtory-${name}-`));
+  let yaml = fs.readFileSync(path.join(REPO, "site.yaml"), "utf8");
+  for (const [key, value] of Object.entries(overrides)) {
+    const re = new RegExp(`^${key}:.*$`, "m");
+    if (!re.test(yaml)) throw new Error(`site.yaml has no top-level \`${key}:\` to override`);
+    yaml = yaml.replace(re, `${key}: ${value}`);
+  }
+  fs.writeFileSync(path.join(root, "site.yaml"), yaml);
+  fs.cpSync(path.join(REPO, "content"), path.join(root, "content"), { recursive: true });
+  // The themes as they are on disk (not the copy built into the binary).
+  fs.cpSync(path.join(REPO, "themes"), path.join(root, "themes"), { recursive: true });
+  const out = path.join(root, "public");
+  const [cmd, pre] = faqtoryCommand();
+  const r = spawnSync(cmd, [...pre, "build", "--root", root, "--output", out], { cwd: REPO, encoding: "utf8" });
+  if (r.status !== 0) {
+    throw new Error(`faqtory build (${name}) failed with ${r.status}:\n${r.stdout}\n${r.stderr}`);
+  }
+  return out;
+}
+
+const TYPES = {
+  ".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8", ".json": "application/json", ".wasm": "application/wasm",
+  ".xml": "application/xml", ".txt": "text/plain; charset=utf-8", ".svg": "image/svg+xml", ".png": "image/png",
+  ".bin": "application/octet-stream",
+};
+
+/** Resolves a URL path to a file in `dir` like a static host: `/x/` → `/x/index.html`. */
+export function resolveFile(dir, urlPath) {
+  let p;
+  try { p = decodeURIComponent(urlPath.split(/[?#]/)[0]); } catch { return null; }
+  const full = path.join(dir, path.normalize(p));
+  if (!full.startsWith(dir)) return null;
+  try {
+    const st = fs.statSync(full);
+    if (st.isDirectory()) {
+      const idx = path.join(full, "index.html");
+      return fs.existsSync(idx) ? idx : null;
+    }
+    return full;
+  } catch { return null; }
+}
+
+/** Serves `dir` on 127.0.0.1 (random port); unknown paths get 404.html with status 404. */
+export function serve(dir) {
+  const server = http.createServer((req, res) => {
+    const file = resolveFile(dir, req.url || "/");
+    if (file) {
+      res.writeHead(200, { "content-type": TYPES[path.extname(file)] || "application/octet-stream" });
+      res.end(fs.readFileSync(file));
+    } else {
+      const nf = path.join(dir, "404.html");
+      res.writeHead(404, { "content-type": TYPES[".html"] });
+      res.end(fs.existsSync(nf) ? fs.readFileSync(nf) : "not found");
+    }
+  });
+  return new Promise((resolve) => {
+    server.listen(0, "127.0.0.1", () => resolve({ server, origin: `http://127.0.0.1:${server.address().port}` }));
+  });
+}
+
+function decodeEntities(s) {
+  return s.replace(/&amp;/g, "&").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">");
+}
+
+/**
+ * Crawls the built site from `/` (plus every sitemap URL) over the file
+ * system and checks that every internal href/src resolves to a file and
+ * every `#fragment` to an element id on the target page. Returns a list of
+ * problems ("page: link → reason").
+ */
+export function crawl(dir, baseUrl) {
+  const problems = [];
+  const ids = new Map(); // file → Set of ids
+  const seen = new Set();
+  const queue = ["/", "/404.html"];
+  const sitemap = resolveFile(dir, "/sitemap.xml");
+  if (!sitemap) problems.push("sitemap.xml missing");
+  else {
+    for (const m of fs.readFileSync(sitemap, "utf8").matchAll(/<loc>([^<]+)<\/loc>/g)) {
+      const loc = decodeEntities(m[1]);
+      if (!loc.startsWith(baseUrl)) problems.push(`sitemap.xml: ${loc} is not under base_url ${baseUrl}`);
+      else queue.push(loc.slice(baseUrl.length) || "/");
+    }
+  }
+  const idsOf = (file) => {
+    if (!ids.has(file)) {
+      const html = fs.readFileSync(file, "utf8");
+      ids.set(file, new Set([...html.matchAll(/\sid="([^"]*)"/g)].map((m) => decodeEntities(m[1]))));
+    }
+    return ids.get(file);
+  };
+  const checks = [];
+  while (queue.length) {
+    const page = queue.shift();
+    if (seen.has(page)) continue;
+    seen.add(page);
+    const file = resolveFile(dir, page);
+    if (!file) { problems.push(`${page}: does not resolve to a file`); continue; }
+    if (!file.endsWith(".html")) continue;
+    const html = fs.readFileSync(file, "utf8");
+    for (const m of html.matchAll(/\s(?:href|src)="([^"]*)"/g)) {
+      const raw = decodeEntities(m[1]);
+      if (/^(?:[a-z][a-z0-9+.-]*:|\/\/)/i.test(raw)) continue; // external, mailto:, etc.
+      const target = new URL(raw, `http://site${page}`);
+      const targetPath = target.pathname;
+      checks.push([page, raw, targetPath, target.hash]);
+      if (!seen.has(targetPath)) queue.push(targetPath);
+    }
+  }
+  for (const [page, raw, targetPath, hash] of checks) {
+    const file = resolveFile(dir, targetPath);
+    if (!file) { problems.push(`${page}: ${raw} → no such file`); continue; }
+    if (hash && hash !== "#" && file.endsWith(".html")) {
+      let id;
+      try { id = decodeURIComponent(hash.slice(1)); } catch { id = hash.slice(1); }
+      if (!idsOf(file).has(id)) problems.push(`${page}: ${raw} → no element with id "${id}"`);
+    }
+  }
+  return { problems, pages: seen.size, links: checks.length };
+}
