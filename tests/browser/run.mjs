@@ -133,6 +133,8 @@ async function testVariant(browser, variant) {
           await check(`${label}: axe-core, no serious or critical violations (${scheme})`, () => axeCheck(page));
           fs.mkdirSync(SHOTS, { recursive: true });
           await page.screenshot({ path: path.join(SHOTS, `${variant.name}-${pg.kind}-${width}-${scheme}.png`), fullPage: true });
+          // Viewport-sized shots, small enough for the README.
+          await page.screenshot({ path: path.join(SHOTS, `view-${variant.name}-${pg.kind}-${width}-${scheme}.png`) });
         }
         await page.emulateMedia({ colorScheme: "light" });
         await check(`${label}: keyboard reaches the search box${pg.kind === "faq" || pg.kind === "home" ? " and the question links" : ""}`, async () => {
@@ -214,7 +216,24 @@ async function testVariant(browser, variant) {
   }
 }
 
+/** Each theme's strings files name the same keys (a missing key is a render error). */
+async function checkStrings() {
+  for (const theme of fs.readdirSync(path.join(REPO, "themes"))) {
+    const dir = path.join(REPO, "themes", theme, "strings");
+    if (!fs.existsSync(dir)) continue;
+    await check(`${theme}: zh-CN.yaml and en.yaml define the same UI strings`, async () => {
+      const keys = (f) => new Set(fs.readFileSync(path.join(dir, f), "utf8").split("\n")
+        .map((l) => (l.match(/^([A-Za-z0-9_]+):/) || [])[1]).filter(Boolean));
+      const zh = keys("zh-CN.yaml"), en = keys("en.yaml");
+      const diff = [...zh].filter((k) => !en.has(k)).map((k) => `${k} only in zh-CN`)
+        .concat([...en].filter((k) => !zh.has(k)).map((k) => `${k} only in en`));
+      assert(diff.length === 0, diff.join(", "));
+    });
+  }
+}
+
 async function main() {
+  await checkStrings();
   const chromium = findChromium();
   if (!chromium) {
     const msg = "browser tests: no Chromium found (set CHROMIUM_BIN or install the `chromium` package)";

@@ -49,6 +49,15 @@
     doc.addEventListener("keydown", function (e) {
       if (e.key === "Escape" && sidebar.classList.contains("open")) setDrawer(false);
     });
+    // Tabbing out of the open drawer closes it (it is not a modal).
+    sidebar.addEventListener("focusout", function (e) {
+      var to = e.relatedTarget;
+      if (sidebar.classList.contains("open") && to && !sidebar.contains(to) && to !== menuBtn) {
+        sidebar.classList.remove("open");
+        body.classList.remove("drawer-open");
+        menuBtn.setAttribute("aria-expanded", "false");
+      }
+    });
     doc.addEventListener("click", function (e) {
       if (sidebar.classList.contains("open") && !sidebar.contains(e.target) && !menuBtn.contains(e.target)) setDrawer(false);
     });
