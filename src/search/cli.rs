@@ -1,0 +1,101 @@
+//! `faqtory search QUERY [--static] [--json] [--limit N] [--output DIR]`.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use super::{Hit, INDEX_DIR, open_index, query_index, query_static};
+
+/// Arguments of `faqtory search`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SearchArgs {
+    /// The query (several words are joined with spaces). Any text is fine:
+    /// there is no query syntax.
+    #[arg(required = true, num_args = 1..)]
+    pub query: Vec<String>,
+    /// Answer from the exported static index (the files the browser fetches),
+    /// through the same search-core code the browser runs.
+    #[arg(long = "static")]
+    pub static_index: bool,
+    /// Print `[{"title", "url", "score"}, …]`.
+    #[arg(long)]
+    pub json: bool,
+    /// Number of results.
+    #[arg(long, default_value_t = 10)]
+    pub limit: usize,
+    /// The built site's output folder (default: `output` from site.yaml).
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(serde::Serialize)]
+struct JsonHit<'a> {
+    title: &'a str,
+    url: &'a str,
+    score: f32,
+}
+
+/// Runs the search in the site at `site_root`; returns the exit code
+/// (0 with results or none, 1 when the index is missing or unreadable).
+pub fn run(args: &SearchArgs, site_root: &Path) -> i32 {
+    let q = args.query.join(" ");
+    let result = if args.static_index {
+        let out = args
+            .output
+            .clone()
+            .unwrap_or_else(|| default_output(site_root));
+        query_static(&out.join("search"), &q, args.limit)
+    } else {
+        open_index(&site_root.join(INDEX_DIR)).and_then(|idx| query_index(&idx, &q, args.limit))
+    };
+    match result {
+        Ok(hits) => {
+            let text = if args.json { json(&hits) } else { plain(&hits) };
+            let mut stdout = std::io::stdout().lock();
+            // A closed pipe (`| head`) is not an error worth a panic.
+            let _ = stdout.write_all(text.as_bytes());
+            0
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            1
+        }
+    }
+}
+
+fn default_output(site_root: &Path) -> PathBuf {
+    match crate::config::Config::load(site_root) {
+        Ok(c) => site_root.join(c.output),
+        Err(_) => site_root.join("public"),
+    }
+}
+
+fn json(hits: &[Hit]) -> String {
+    let v: Vec<JsonHit<'_>> = hits
+        .iter()
+        .map(|h| JsonHit {
+            title: &h.title,
+            url: &h.url,
+            score: h.score,
+        })
+        .collect();
+    let mut s = serde_json::to_string(&v).unwrap_or_else(|_| "[]".into());
+    s.push('\n');
+    s
+}
+
+fn plain(hits: &[Hit]) -> String {
+    if hits.is_empty() {
+        return "no results\n".into();
+    }
+    let mut s = String::new();
+    for (i, h) in hits.iter().enumerate() {
+        s.push_str(&format!(
+            "{:>2}. {}  ({:.2})\n    {}\n",
+            i + 1,
+            h.title,
+            h.score,
+            h.url
+        ));
+    }
+    s
+}

@@ -1,0 +1,154 @@
+//! The static export: tantivy's statistics and scorer → search-core's format.
+
+use std::collections::BTreeMap;
+
+use tantivy::postings::Postings;
+use tantivy::query::Bm25Weight;
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{DocSet, Index, TERMINATED, TantivyDocument, Term};
+
+use super::index::{FIELD_BOOSTS, fields, reader};
+use super::{SearchError, snippet_source};
+use search_core::{DocMeta, ExportParams, Exporter};
+
+/// Export settings (the defaults are the measured ones; see docs/search.md).
+#[derive(Debug, Clone, Copy)]
+pub struct ExportOptions {
+    /// Target shard size in bytes.
+    pub shard_bytes: usize,
+    /// Documents per metadata chunk.
+    pub docs_per_chunk: u32,
+}
+
+impl Default for ExportOptions {
+    fn default() -> Self {
+        ExportOptions {
+            shard_bytes: 32 * 1024,
+            docs_per_chunk: 16,
+        }
+    }
+}
+
+/// Exports the static index with the default options: every file as
+/// `(path relative to the output root, bytes)`, all under `search/`.
+pub fn export_static(index: &Index) -> Result<Vec<(String, Vec<u8>)>, SearchError> {
+    export_static_with(index, &ExportOptions::default())
+}
+
+fn err(e: impl std::fmt::Display) -> SearchError {
+    SearchError::Index {
+        path: None,
+        message: e.to_string(),
+    }
+}
+
+/// [`export_static`] with explicit options.
+pub fn export_static_with(
+    index: &Index,
+    opts: &ExportOptions,
+) -> Result<Vec<(String, Vec<u8>)>, SearchError> {
+    let f = fields(index)?;
+    let searcher = reader(index)?.searcher();
+    let stats: &dyn tantivy::query::Bm25StatisticsProvider = &searcher;
+    let n_docs = stats.total_num_docs().map_err(err)?;
+    // Per document id: stored metadata, in id order.
+    let mut metas: Vec<(u32, DocMeta)> = Vec::new();
+    // term → (doc id, impact) pairs from every field and segment.
+    let mut postings: BTreeMap<String, Vec<(u32, f32)>> = BTreeMap::new();
+    let mut avg = [0f32; 3];
+    for (k, &field) in f.text.iter().enumerate() {
+        let total = stats.total_num_tokens(field).map_err(err)?;
+        #[allow(clippy::cast_precision_loss)]
+        let a = if n_docs == 0 {
+            0.0
+        } else {
+            total as f32 / n_docs as f32
+        };
+        if let Some(slot) = avg.get_mut(k) {
+            *slot = a;
+        }
+    }
+    for seg in searcher.segment_readers() {
+        let ids = seg.fast_fields().u64("id").map_err(err)?;
+        let id_of = |doc: u32| ids.first(doc).and_then(|v| u32::try_from(v).ok());
+        let store = seg.get_store_reader(64).map_err(err)?;
+        for doc in 0..seg.max_doc() {
+            if seg.is_deleted(doc) {
+                continue;
+            }
+            let Some(id) = id_of(doc) else { continue };
+            let d: TantivyDocument = store.get(doc).map_err(err)?;
+            let text = |field| {
+                d.get_first(field)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            metas.push((
+                id,
+                DocMeta {
+                    title: text(f.title),
+                    url: text(f.url),
+                    category: text(f.category),
+                    snippet: snippet_source(&text(f.body)),
+                },
+            ));
+        }
+        for ((&field, (_, boost)), &avg_norm) in f.text.iter().zip(FIELD_BOOSTS).zip(avg.iter()) {
+            let inv = seg.inverted_index(field).map_err(err)?;
+            let norms = seg.get_fieldnorms_reader(field).map_err(err)?;
+            let mut terms = inv.terms().stream().map_err(err)?;
+            while terms.advance() {
+                let Ok(text) = std::str::from_utf8(terms.key()) else {
+                    continue;
+                };
+                let df = searcher
+                    .doc_freq(&Term::from_field_text(field, text))
+                    .map_err(err)?;
+                // Exactly the weight a boosted TermQuery uses.
+                let weight = Bm25Weight::for_one_term(df, n_docs, avg_norm).boost_by(boost);
+                let mut p = inv
+                    .read_postings_from_terminfo(terms.value(), IndexRecordOption::WithFreqs)
+                    .map_err(err)?;
+                let list = postings.entry(text.to_string()).or_default();
+                let mut doc = p.doc();
+                while doc != TERMINATED {
+                    if !seg.is_deleted(doc)
+                        && let Some(id) = id_of(doc)
+                    {
+                        list.push((id, weight.score(norms.fieldnorm_id(doc), p.term_freq())));
+                    }
+                    doc = p.advance();
+                }
+            }
+        }
+    }
+    metas.sort_by_key(|m| m.0);
+    let docs: Vec<DocMeta> = metas.into_iter().map(|m| m.1).collect();
+    // The largest impact any term can have: every field at its best.
+    let best_idf = Bm25Weight::for_one_term(1, n_docs.max(1), 1.0).max_score();
+    let boost_sum: f32 = FIELD_BOOSTS.iter().map(|b| b.1).sum();
+    let params = ExportParams {
+        shard_bytes: opts.shard_bytes,
+        docs_per_chunk: opts.docs_per_chunk,
+        max_impact: best_idf * boost_sum,
+    };
+    let mut ex = Exporter::new(&params);
+    for (term, mut list) in postings {
+        list.sort_by_key(|p| p.0);
+        // Sum a document's impacts over fields (and segments).
+        let mut merged: Vec<(u32, f32)> = Vec::with_capacity(list.len());
+        for (id, imp) in list {
+            match merged.last_mut() {
+                Some(last) if last.0 == id => last.1 += imp,
+                _ => merged.push((id, imp)),
+            }
+        }
+        ex.add_term(&term, &merged);
+    }
+    Ok(ex
+        .finish(&docs, params.docs_per_chunk)
+        .into_iter()
+        .map(|(name, bytes)| (format!("search/{name}"), bytes))
+        .collect())
+}

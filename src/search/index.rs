@@ -1,0 +1,306 @@
+//! The tantivy index: schema, the search-core tokenizer adapter, building,
+//! opening, and token-built queries.
+
+use std::path::Path;
+
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::schema::{
+    FAST, Field, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions, Value,
+};
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+use tantivy::{DocAddress, Index, IndexReader, TantivyDocument, Term};
+
+use super::{Hit, SearchDoc, SearchError, snippet_source};
+
+/// Name under which search-core's tokenizer is registered with tantivy.
+pub const TOKENIZER: &str = "faqtory-cjk";
+
+/// Where the index lives under a site's root (a cache: not deployed).
+pub const INDEX_DIR: &str = ".faqtory/index";
+
+/// Indexed text fields and their boosts: the question text counts twice the
+/// answer; page title and category (the "context" field) count half.
+pub const FIELD_BOOSTS: [(&str, f32); 3] = [("title", 2.0), ("body", 1.0), ("context", 0.5)];
+
+/// search-core's tokenizer as a tantivy tokenizer.
+#[derive(Clone, Default)]
+pub struct CoreTokenizer;
+
+/// The tokens of one text.
+pub struct CoreTokenStream {
+    tokens: std::vec::IntoIter<Token>,
+    current: Token,
+}
+
+impl Tokenizer for CoreTokenizer {
+    type TokenStream<'a> = CoreTokenStream;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> CoreTokenStream {
+        let mut tokens = Vec::new();
+        search_core::tokenize::tokenize_with(text, |t| {
+            let position = tokens.len();
+            tokens.push(Token {
+                offset_from: t.start,
+                offset_to: t.end,
+                position,
+                text: t.text,
+                position_length: 1,
+            });
+        });
+        CoreTokenStream {
+            tokens: tokens.into_iter(),
+            current: Token::default(),
+        }
+    }
+}
+
+impl TokenStream for CoreTokenStream {
+    fn advance(&mut self) -> bool {
+        match self.tokens.next() {
+            Some(t) => {
+                self.current = t;
+                true
+            }
+            None => false,
+        }
+    }
+    fn token(&self) -> &Token {
+        &self.current
+    }
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.current
+    }
+}
+
+/// Field handles of the schema.
+#[derive(Clone, Copy)]
+pub(crate) struct Fields {
+    pub(crate) text: [Field; 3],
+    pub(crate) title: Field,
+    pub(crate) body: Field,
+    pub(crate) category: Field,
+    pub(crate) url: Field,
+    pub(crate) id: Field,
+}
+
+fn schema() -> Schema {
+    let mut b = Schema::builder();
+    let indexing = TextFieldIndexing::default()
+        .set_tokenizer(TOKENIZER)
+        .set_index_option(IndexRecordOption::WithFreqs);
+    let stored_text = TextOptions::default()
+        .set_indexing_options(indexing.clone())
+        .set_stored();
+    let indexed_text = TextOptions::default().set_indexing_options(indexing);
+    b.add_text_field("title", stored_text.clone());
+    b.add_text_field("body", stored_text);
+    b.add_text_field("context", indexed_text);
+    b.add_text_field("page_title", STORED);
+    b.add_text_field("category", STORED);
+    b.add_text_field("url", STORED);
+    b.add_text_field("lang", STORED);
+    b.add_u64_field("id", FAST | STORED);
+    b.build()
+}
+
+pub(crate) fn fields(index: &Index) -> Result<Fields, SearchError> {
+    let s = index.schema();
+    let get = |name: &str| {
+        s.get_field(name).map_err(|e| SearchError::Index {
+            path: None,
+            message: format!("not a faqtory search index ({e})"),
+        })
+    };
+    Ok(Fields {
+        text: [get("title")?, get("body")?, get("context")?],
+        title: get("title")?,
+        body: get("body")?,
+        category: get("category")?,
+        url: get("url")?,
+        id: get("id")?,
+    })
+}
+
+fn index_err(path: Option<&Path>) -> impl Fn(tantivy::TantivyError) -> SearchError + '_ {
+    move |e| SearchError::Index {
+        path: path.map(Path::to_path_buf),
+        message: e.to_string(),
+    }
+}
+
+/// Builds the tantivy index of `docs` in `dir` (replacing an index already
+/// there; a non-empty folder that is not one is refused) or in RAM.
+pub fn build_index(docs: &[SearchDoc], dir: Option<&Path>) -> Result<Index, SearchError> {
+    let schema = schema();
+    let index = match dir {
+        None => Index::create_in_ram(schema),
+        Some(d) => {
+            prepare_dir(d)?;
+            Index::create_in_dir(d, schema).map_err(index_err(Some(d)))?
+        }
+    };
+    index.tokenizers().register(TOKENIZER, CoreTokenizer);
+    let f = fields(&index)?;
+    let s = index.schema();
+    let page_title = s.get_field("page_title").map_err(index_err(dir))?;
+    let lang = s.get_field("lang").map_err(index_err(dir))?;
+    let context = f.text[2];
+    let mut writer: tantivy::IndexWriter<TantivyDocument> = index
+        .writer_with_num_threads(1, 200_000_000)
+        .map_err(index_err(dir))?;
+    for (i, d) in docs.iter().enumerate() {
+        let mut doc = TantivyDocument::default();
+        doc.add_text(f.title, &d.title);
+        doc.add_text(f.body, &d.body);
+        doc.add_text(context, format!("{} {}", d.page_title, d.category));
+        doc.add_text(page_title, &d.page_title);
+        doc.add_text(f.category, &d.category);
+        doc.add_text(f.url, &d.url);
+        doc.add_text(lang, &d.lang);
+        doc.add_u64(f.id, u64::try_from(i).unwrap_or(u64::MAX));
+        writer.add_document(doc).map_err(index_err(dir))?;
+    }
+    writer.commit().map_err(index_err(dir))?;
+    writer.wait_merging_threads().map_err(index_err(dir))?;
+    Ok(index)
+}
+
+fn prepare_dir(d: &Path) -> Result<(), SearchError> {
+    let io = |e: std::io::Error| SearchError::Io {
+        path: d.to_path_buf(),
+        message: e.to_string(),
+    };
+    if d.exists() {
+        let is_index = d.join("meta.json").is_file();
+        let empty = std::fs::read_dir(d).map_err(io)?.next().is_none();
+        if !is_index && !empty {
+            return Err(SearchError::Io {
+                path: d.to_path_buf(),
+                message: "folder is not empty and holds no search index; refusing to replace it"
+                    .into(),
+            });
+        }
+        if is_index {
+            std::fs::remove_dir_all(d).map_err(io)?;
+        }
+    }
+    std::fs::create_dir_all(d).map_err(io)
+}
+
+/// Opens the index in `dir` (built by [`build_index`]).
+pub fn open_index(dir: &Path) -> Result<Index, SearchError> {
+    if !dir.join("meta.json").is_file() {
+        return Err(SearchError::Index {
+            path: Some(dir.to_path_buf()),
+            message: "no search index here; run `faqtory build` first".into(),
+        });
+    }
+    let index = Index::open_in_dir(dir).map_err(index_err(Some(dir)))?;
+    index.tokenizers().register(TOKENIZER, CoreTokenizer);
+    fields(&index)?;
+    Ok(index)
+}
+
+pub(crate) fn reader(index: &Index) -> Result<IndexReader, SearchError> {
+    index.reader().map_err(index_err(None))
+}
+
+/// One query term over the three text fields, boosted.
+fn term_clause(f: &Fields, term: &str) -> Box<dyn Query> {
+    let clauses: Vec<(Occur, Box<dyn Query>)> = f
+        .text
+        .iter()
+        .zip(FIELD_BOOSTS)
+        .map(|(&field, (_, boost))| {
+            let tq = TermQuery::new(
+                Term::from_field_text(field, term),
+                IndexRecordOption::WithFreqs,
+            );
+            let q: Box<dyn Query> = Box::new(BoostQuery::new(Box::new(tq), boost));
+            (Occur::Should, q)
+        })
+        .collect();
+    Box::new(BooleanQuery::new(clauses))
+}
+
+/// Ranks documents for `q` with tantivy: `(export id, score, all terms matched)`,
+/// all-terms matches first, then by score, then id. Ids are the positions of
+/// the documents given to [`build_index`].
+pub fn query_index_ranked(
+    index: &Index,
+    q: &str,
+    limit: usize,
+) -> Result<Vec<(u32, f32, bool, DocAddress)>, SearchError> {
+    let terms = search_core::query_terms(q);
+    if terms.is_empty() || limit == 0 {
+        return Ok(Vec::new());
+    }
+    let f = fields(index)?;
+    let searcher = reader(index)?.searcher();
+    let err = index_err(None);
+    // Collect a margin beyond `limit` so ties at the cut are ordered by id
+    // exactly as the static engine orders them.
+    let want = limit.saturating_mul(2).saturating_add(20);
+    let run = |occur: Occur| -> Result<Vec<(f32, DocAddress)>, SearchError> {
+        let clauses: Vec<(Occur, Box<dyn Query>)> =
+            terms.iter().map(|t| (occur, term_clause(&f, t))).collect();
+        let query = BooleanQuery::new(clauses);
+        searcher
+            .search(&query, &TopDocs::with_limit(want).order_by_score())
+            .map_err(&err)
+    };
+    let id_of = |addr: DocAddress| -> u32 {
+        searcher
+            .segment_reader(addr.segment_ord)
+            .fast_fields()
+            .u64("id")
+            .ok()
+            .and_then(|c| c.first(addr.doc_id))
+            .and_then(|v| u32::try_from(v).ok())
+            .unwrap_or(u32::MAX)
+    };
+    let mut out: Vec<(u32, f32, bool, DocAddress)> = run(Occur::Must)?
+        .into_iter()
+        .map(|(s, a)| (id_of(a), s, true, a))
+        .collect();
+    if out.len() < limit && terms.len() > 1 {
+        let seen: std::collections::HashSet<DocAddress> = out.iter().map(|h| h.3).collect();
+        let more = run(Occur::Should)?;
+        out.extend(
+            more.into_iter()
+                .filter(|(_, a)| !seen.contains(a))
+                .map(|(s, a)| (id_of(a), s, false, a)),
+        );
+    }
+    out.sort_by(|a, b| b.2.cmp(&a.2).then(b.1.total_cmp(&a.1)).then(a.0.cmp(&b.0)));
+    out.truncate(limit);
+    Ok(out)
+}
+
+/// Searches the tantivy index: the top `limit` hits, all-terms matches first.
+pub fn query_index(index: &Index, q: &str, limit: usize) -> Result<Vec<Hit>, SearchError> {
+    let ranked = query_index_ranked(index, q, limit)?;
+    let f = fields(index)?;
+    let searcher = reader(index)?.searcher();
+    let terms = search_core::query_terms(q);
+    let mut hits = Vec::with_capacity(ranked.len());
+    for (_, score, _, addr) in ranked {
+        let doc: TantivyDocument = searcher.doc(addr).map_err(index_err(None))?;
+        let text = |field: Field| {
+            doc.get_first(field)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string()
+        };
+        let body = text(f.body);
+        hits.push(Hit::new(
+            text(f.title),
+            text(f.url),
+            text(f.category),
+            &snippet_source(&body),
+            score,
+            &terms,
+        ));
+    }
+    Ok(hits)
+}

@@ -1,0 +1,159 @@
+//! Relevance on the sample content (the seed page's questions plus a few
+//! distractors and English questions), through tantivy and through the static
+//! export; both must put the expected question first.
+
+mod search_common;
+
+use faqtory::search::{Hit, build_index, export_static, query_index, query_static};
+use search_common::{split_fixture, temp_dir, write_files};
+
+struct Backends {
+    index: tantivy::Index,
+    static_dir: std::path::PathBuf,
+}
+
+fn backends(name: &str) -> Backends {
+    let text = include_str!("fixtures/search/faq.md");
+    let docs = split_fixture(text);
+    assert_eq!(docs.len(), 12, "fixture questions");
+    let index = build_index(&docs, None).unwrap_or_else(|e| panic!("{e}"));
+    let files = export_static(&index).unwrap_or_else(|e| panic!("{e}"));
+    let root = temp_dir(name);
+    write_files(&root, &files);
+    Backends {
+        index,
+        static_dir: root.join("search"),
+    }
+}
+
+fn both(b: &Backends, q: &str) -> [(&'static str, Vec<Hit>); 2] {
+    [
+        (
+            "tantivy",
+            query_index(&b.index, q, 10).unwrap_or_else(|e| panic!("{q}: {e}")),
+        ),
+        (
+            "static",
+            query_static(&b.static_dir, q, 10).unwrap_or_else(|e| panic!("{q}: {e}")),
+        ),
+    ]
+}
+
+/// (query, expected first title)
+const CASES: &[(&str, &str)] = &[
+    ("订单", "下单了以后在哪里查看我的订单？"),
+    ("退款规则", "云市场的具体退款规则是什么？"),
+    ("工单", "如何提交工单进行问题反馈？"),
+    ("客服电话", "购买的商品遇到使用问题应如何处理？"),
+    ("reset password", "How do I reset my password?"),
+    ("Password", "How do I reset my password?"),
+    ("download invoices", "Where can I download my invoices?"),
+    (
+        "refund",
+        "How do I request a refund for a marketplace product?",
+    ),
+    ("无理由退款", "在云市场购买的商品不想要了，怎么退款？"),
+    ("发票", "如何申请开具发票？"),
+    ("余额提现", "账户余额可以提现吗？"),
+    ("ＡＰＩ 服务", "云市场的具体退款规则是什么？"),
+    ("复议期", "云市场的具体退款规则是什么？"),
+];
+
+#[test]
+fn expected_question_ranks_first_in_both_backends() {
+    let b = backends("relevance");
+    let mut failures = Vec::new();
+    for (q, want) in CASES {
+        for (backend, hits) in both(&b, q) {
+            let got = hits
+                .first()
+                .map(|h| h.title.as_str())
+                .unwrap_or("(nothing)");
+            if got != *want {
+                let top: Vec<&str> = hits.iter().take(3).map(|h| h.title.as_str()).collect();
+                failures.push(format!("{backend}: {q:?} → {top:?}, want {want:?} first"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn results_link_to_the_question_anchor_and_highlight() {
+    let b = backends("anchors");
+    for (backend, hits) in both(&b, "订单") {
+        let h = &hits[0];
+        assert_eq!(h.url, "/cloud-market/faq/#q1", "{backend}");
+        let title16: Vec<u16> = h.title.encode_utf16().collect();
+        let marked: Vec<String> = h
+            .title_marks
+            .iter()
+            .map(|m| String::from_utf16_lossy(&title16[m[0]..m[1]]))
+            .collect();
+        assert_eq!(marked, vec!["订单"], "{backend}");
+    }
+}
+
+#[test]
+fn all_token_matches_rank_above_stronger_partial_matches() {
+    let b = backends("partial");
+    // Two entries mention both 订单 and 邮件; the order question has 订单 in
+    // its title (a higher score) but no 邮件, so it comes after both.
+    for (backend, hits) in both(&b, "订单 邮件") {
+        let titles: Vec<&str> = hits.iter().map(|h| h.title.as_str()).collect();
+        assert_eq!(
+            titles.get(..3),
+            Some(
+                &[
+                    "如何申请开具发票？",
+                    "云市场的具体退款规则是什么？",
+                    "下单了以后在哪里查看我的订单？"
+                ][..]
+            ),
+            "{backend}"
+        );
+        assert!(
+            hits[2].score > hits[0].score,
+            "{backend}: the partial match scores higher"
+        );
+    }
+    // No entry has every token: partial matches are still returned.
+    for (backend, hits) in both(&b, "退款规则 发票 password") {
+        assert!(hits.len() >= 3, "{backend}");
+    }
+}
+
+#[test]
+fn hostile_queries_return_without_panic() {
+    let b = backends("hostile");
+    let ten_kb = "(".repeat(5000) + &"退款".repeat(2000);
+    let lone = String::from_utf16_lossy(&[0xD800, 0x9000, 0xDC00, 0x6B3E]);
+    let cases = [
+        "(",
+        "\"",
+        ":",
+        "*",
+        "-",
+        "title:退款",
+        "\"订单",
+        "退款*",
+        "-退款",
+        "\u{200B}\u{200D}\u{FEFF}",
+        &ten_kb,
+        &lone,
+        "",
+    ];
+    for q in cases {
+        for (backend, hits) in both(&b, q) {
+            assert!(hits.len() <= 10, "{backend}");
+        }
+    }
+    // Syntax characters are separators: `title:退款` is the words title and 退款.
+    for (backend, hits) in both(&b, "\"退款\" AND (规则)") {
+        assert_eq!(
+            hits.first().map(|h| h.title.as_str()),
+            Some("云市场的具体退款规则是什么？"),
+            "{backend}"
+        );
+    }
+}
