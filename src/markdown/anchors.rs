@@ -26,9 +26,11 @@ pub fn slug(text: &str) -> String {
 pub fn valid_explicit(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= 200
-        && !id
-            .chars()
-            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '\'' | '<' | '>' | '&' | '#' | '`'))
+        && !id.chars().any(|c| {
+            c.is_whitespace()
+                || c.is_control()
+                || matches!(c, '"' | '\'' | '<' | '>' | '&' | '#' | '`')
+        })
 }
 
 /// The ids already used on one page.
@@ -63,7 +65,10 @@ mod tests {
 
     #[test]
     fn slugs_keep_chinese() {
-        assert_eq!(slug("下单了以后在哪里查看我的订单？"), "下单了以后在哪里查看我的订单");
+        assert_eq!(
+            slug("下单了以后在哪里查看我的订单？"),
+            "下单了以后在哪里查看我的订单"
+        );
         assert_eq!(slug("How do I get a Refund?"), "how-do-i-get-a-refund");
         assert_eq!(slug("  ？？ "), "q");
         assert_eq!(slug("API 服务 - 退款"), "api-服务-退款");

@@ -63,8 +63,7 @@ pub fn apply<'a>(src: &'a str, seg: &[Ev<'a>], in_table: bool) -> Option<Vec<Ev<
     let mut any_wide = false;
     for (ev, r) in seg {
         match ev {
-            Event::Text(_)
-            | Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough) => {
+            Event::Text(_) | Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough) => {
                 let s = src.get(r.clone())?;
                 any_delim |= s.bytes().any(|b| matches!(b, b'*' | b'_' | b'~'));
             }
@@ -87,7 +86,7 @@ pub fn apply<'a>(src: &'a str, seg: &[Ev<'a>], in_table: bool) -> Option<Vec<Ev<
     let mut at_line_start = true;
     let mut in_autolink = false;
 
-    let mut push_delim = |toks: &mut Vec<Tok<'a>>, runs: &mut Vec<Run>, pos: usize| -> Option<()> {
+    let push_delim = |toks: &mut Vec<Tok<'a>>, runs: &mut Vec<Run>, pos: usize| -> Option<()> {
         let ch = *bytes.get(pos)?;
         if !matches!(ch, b'*' | b'_' | b'~') {
             return None;
@@ -130,7 +129,9 @@ pub fn apply<'a>(src: &'a str, seg: &[Ev<'a>], in_table: bool) -> Option<Vec<Ev<
                     push_delim(&mut toks, &mut runs, r.start + i)?;
                 }
             }
-            Event::End(TagEnd::Emphasis) => push_delim(&mut toks, &mut runs, r.end.checked_sub(1)?)?,
+            Event::End(TagEnd::Emphasis) => {
+                push_delim(&mut toks, &mut runs, r.end.checked_sub(1)?)?
+            }
             Event::End(TagEnd::Strong) => {
                 push_delim(&mut toks, &mut runs, r.end.checked_sub(2)?)?;
                 push_delim(&mut toks, &mut runs, r.end - 1)?;
@@ -240,17 +241,42 @@ fn prev_side(src: &str, start: usize, line_start: bool, cjk_rules: bool) -> (Sid
     let mut it = before.chars().rev();
     let p1 = if line_start { None } else { it.next() };
     let Some(p1) = p1 else {
-        return (Side { ws: true, ..Side::default() }, None);
+        return (
+            Side {
+                ws: true,
+                ..Side::default()
+            },
+            None,
+        );
     };
     if p1.is_whitespace() {
-        return (Side { ws: true, ..Side::default() }, Some(p1));
+        return (
+            Side {
+                ws: true,
+                ..Side::default()
+            },
+            Some(p1),
+        );
     }
     if !cjk_rules {
         let p = is_punct(p1);
-        return (Side { punct: p, noncjk_punct: p, ..Side::default() }, Some(p1));
+        return (
+            Side {
+                punct: p,
+                noncjk_punct: p,
+                ..Side::default()
+            },
+            Some(p1),
+        );
     }
     if is_ivs(p1) {
-        return (Side { ivs: true, ..Side::default() }, Some(p1));
+        return (
+            Side {
+                ivs: true,
+                ..Side::default()
+            },
+            Some(p1),
+        );
     }
     let (base, amb) = if is_text_vs(p1) {
         match it.next() {
@@ -277,14 +303,33 @@ fn prev_side(src: &str, start: usize, line_start: bool, cjk_rules: bool) -> (Sid
 fn next_side(src: &str, end: usize, cjk_rules: bool) -> (Side, Option<char>) {
     let mut it = src.get(end..).unwrap_or("").chars();
     let Some(n1) = it.next() else {
-        return (Side { ws: true, ..Side::default() }, None);
+        return (
+            Side {
+                ws: true,
+                ..Side::default()
+            },
+            None,
+        );
     };
     if n1.is_whitespace() {
-        return (Side { ws: true, ..Side::default() }, Some(n1));
+        return (
+            Side {
+                ws: true,
+                ..Side::default()
+            },
+            Some(n1),
+        );
     }
     let punct = is_punct(n1);
     if !cjk_rules {
-        return (Side { punct, noncjk_punct: punct, ..Side::default() }, Some(n1));
+        return (
+            Side {
+                punct,
+                noncjk_punct: punct,
+                ..Side::default()
+            },
+            Some(n1),
+        );
     }
     let amb = is_ambiguous_quote(n1) && it.next() == Some('\u{FE01}');
     let cjk = is_cjk(n1) || amb;
@@ -350,15 +395,17 @@ fn match_delims(toks: &[Tok<'_>], runs: &mut [Run]) {
     let mut scopes = vec![new_scope()];
     for tok in toks {
         match tok {
-            Tok::Ev(Event::Start(Tag::Link { .. } | Tag::Image { .. }), _) => scopes.push(new_scope()),
-            Tok::Ev(Event::End(TagEnd::Link | TagEnd::Image), _) => {
-                if scopes.len() > 1 {
-                    scopes.pop();
-                }
+            Tok::Ev(Event::Start(Tag::Link { .. } | Tag::Image { .. }), _) => {
+                scopes.push(new_scope())
+            }
+            Tok::Ev(Event::End(TagEnd::Link | TagEnd::Image), _) if scopes.len() > 1 => {
+                scopes.pop();
             }
             Tok::Run(ci) => {
                 let ci = *ci;
-                let Some(scope) = scopes.last_mut() else { return };
+                let Some(scope) = scopes.last_mut() else {
+                    return;
+                };
                 if runs[ci].ch == b'~' && runs[ci].len > 2 {
                     continue;
                 }
@@ -382,7 +429,12 @@ fn char_slot(ch: u8) -> usize {
     }
 }
 
-fn close_run(ci: usize, runs: &mut [Run], stack: &mut Vec<usize>, bottom: &mut [[[usize; 3]; 2]; 3]) {
+fn close_run(
+    ci: usize,
+    runs: &mut [Run],
+    stack: &mut Vec<usize>,
+    bottom: &mut [[[usize; 3]; 2]; 3],
+) {
     let (ch, clen, cboth) = {
         let c = &runs[ci];
         (c.ch, c.len, c.open && c.close)
@@ -404,7 +456,10 @@ fn close_run(ci: usize, runs: &mut [Run], stack: &mut Vec<usize>, bottom: &mut [
                 continue;
             }
             let oboth = o.open && o.close;
-            if (oboth || cboth) && (o.len + clen) % 3 == 0 && !(o.len % 3 == 0 && clen % 3 == 0) {
+            if (oboth || cboth)
+                && (o.len + clen).is_multiple_of(3)
+                && !(o.len.is_multiple_of(3) && clen % 3 == 0)
+            {
                 continue;
             }
             found = Some(k);
@@ -466,10 +521,10 @@ fn emit<'a>(src: &'a str, toks: Vec<Tok<'a>>, runs: &[Run]) -> Vec<Ev<'a>> {
                 }
                 let opened: usize = run.opens.iter().map(|&(_, n)| n).sum();
                 let lit_end = run.start + run.len - opened;
-                if pos < lit_end {
-                    if let Some(s) = src.get(pos..lit_end) {
-                        out.push((Event::Text(CowStr::Borrowed(s)), pos..lit_end));
-                    }
+                if pos < lit_end
+                    && let Some(s) = src.get(pos..lit_end)
+                {
+                    out.push((Event::Text(CowStr::Borrowed(s)), pos..lit_end));
                 }
                 let mut pos = lit_end;
                 for &(kind, n) in run.opens.iter().rev() {

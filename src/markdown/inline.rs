@@ -7,7 +7,7 @@ use std::ops::Range;
 use pulldown_cmark::{CowStr, Event};
 
 use super::context::Ctx;
-use super::{emphasis, links, linebreak, menu_path, sanitize};
+use super::{emphasis, linebreak, links, menu_path, sanitize};
 use crate::diag::Severity;
 
 /// An inline event from the parser, or HTML this module wrote (trusted, not
@@ -36,7 +36,11 @@ impl<'a> Item<'a> {
 }
 
 /// Runs the inline passes over `seg`.
-pub fn process<'a>(ctx: &mut Ctx<'a, '_>, seg: Vec<(Event<'a>, Range<usize>)>, in_table: bool) -> Vec<Item<'a>> {
+pub fn process<'a>(
+    ctx: &mut Ctx<'a, '_>,
+    seg: Vec<(Event<'a>, Range<usize>)>,
+    in_table: bool,
+) -> Vec<Item<'a>> {
     let seg = if ctx.cjk_emphasis {
         match emphasis::apply(ctx.body, &seg, in_table) {
             Some(v) => v,

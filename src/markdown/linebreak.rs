@@ -55,5 +55,9 @@ fn edge_char(it: &Item<'_>, last: bool) -> Option<char> {
         _ => return None,
     };
     let s = s.trim();
-    if last { s.chars().next_back() } else { s.chars().next() }
+    if last {
+        s.chars().next_back()
+    } else {
+        s.chars().next()
+    }
 }

@@ -57,12 +57,12 @@ pub fn apply<'a>(ctx: &mut Ctx<'a, '_>, items: &mut [Item<'a>]) {
                 } else {
                     if let Some(frag) = dest.strip_prefix('#') {
                         ctx.fragment_links.push((frag.to_string(), at));
-                    } else if is_relative_md(dest) {
-                        if let Some(resolver) = ctx.links {
-                            match resolver.resolve(dest) {
-                                Ok(url) => *dest_url = CowStr::from(url),
-                                Err(msg) => ctx.diag(Severity::Error, at, msg),
-                            }
+                    } else if is_relative_md(dest)
+                        && let Some(resolver) = ctx.links
+                    {
+                        match resolver.resolve(dest) {
+                            Ok(url) => *dest_url = CowStr::from(url),
+                            Err(msg) => ctx.diag(Severity::Error, at, msg),
                         }
                     }
                     open.push(Close::Keep);
@@ -146,7 +146,11 @@ fn console_link(ctx: &mut Ctx<'_, '_>, rest: &str, title: &str, at: usize) -> Op
     };
     let path_end = rest.find(['?', '#']).unwrap_or(rest.len());
     let path = &rest[..path_end];
-    let route = if path.len() > 1 { path.trim_end_matches('/') } else { path };
+    let route = if path.len() > 1 {
+        path.trim_end_matches('/')
+    } else {
+        path
+    };
     if !route.is_empty() && route != "/" && !console.routes.contains(route) {
         let sev = console.unknown_route;
         ctx.diag(
@@ -174,7 +178,11 @@ pub fn is_relative_md(dest: &str) -> bool {
     }
     let path_end = dest.find(['?', '#']).unwrap_or(dest.len());
     let path = &dest[..path_end];
-    if path.split('/').next().is_some_and(|first| first.contains(':')) {
+    if path
+        .split('/')
+        .next()
+        .is_some_and(|first| first.contains(':'))
+    {
         return false; // has a scheme
     }
     path.to_ascii_lowercase().ends_with(".md")

@@ -136,10 +136,10 @@ fn find_labels(items: &[Item<'_>]) -> Vec<Label> {
                 next_id += 1;
             }
             Event::End(_) => {
-                if let Some(gone) = stack.pop() {
-                    if cand.is_some_and(|c| c.0 == gone) {
-                        cand = None;
-                    }
+                if let Some(gone) = stack.pop()
+                    && cand.is_some_and(|c| c.0 == gone)
+                {
+                    cand = None;
                 }
             }
             Event::Text(t) => {
@@ -148,13 +148,14 @@ fn find_labels(items: &[Item<'_>]) -> Vec<Label> {
                     if c == OPEN {
                         cand = Some((cur, i, off));
                     } else if c == CLOSE {
-                        if let Some((cont, oi, ooff)) = cand {
-                            if cont == cur && (oi, ooff + BRACKET_LEN) != (i, off) {
-                                labels.push(Label {
-                                    open: (oi, ooff),
-                                    close: (i, off),
-                                });
-                            }
+                        if let Some((cont, oi, ooff)) = cand
+                            && cont == cur
+                            && (oi, ooff + BRACKET_LEN) != (i, off)
+                        {
+                            labels.push(Label {
+                                open: (oi, ooff),
+                                close: (i, off),
+                            });
                         }
                         cand = None;
                     }

@@ -27,8 +27,8 @@ pub struct Source<'a> {
     pub body_start: usize,
 }
 
-impl Source<'_> {
-    pub fn body(&self) -> &str {
+impl<'a> Source<'a> {
+    pub fn body(&self) -> &'a str {
         self.text.get(self.body_start..).unwrap_or("")
     }
 }
@@ -154,14 +154,30 @@ pub struct Outline {
     pub anchors: Vec<String>,
 }
 
-mod basic;
+mod anchors;
+mod callout;
+mod chars;
+mod context;
+mod emphasis;
+mod escape;
+mod inline;
+mod linebreak;
+mod links;
+mod menu_path;
+mod pipeline;
+mod punct_table;
+mod sanitize;
+mod widget;
 
-/// The page's questions and anchors. Must agree with [`render`] on ids.
+pub use pipeline::parser_options;
+
+/// The page's questions and anchors. Must agree with [`render`] on ids: it
+/// runs the same walk, without HTML output or diagnostics.
 pub fn outline(src: Source<'_>) -> Outline {
-    basic::outline(src)
+    pipeline::run(src, None).1
 }
 
 /// Renders a page. Never panics; problems become diagnostics.
 pub fn render(src: Source<'_>, opts: &Options<'_>) -> Rendered {
-    basic::render(src, opts)
+    pipeline::run(src, Some(opts)).0
 }

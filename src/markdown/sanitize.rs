@@ -11,12 +11,69 @@ use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 const TAGS: &[&str] = &[
-    "a", "abbr", "b", "bdi", "bdo", "blockquote", "br", "caption", "cite", "code", "col",
-    "colgroup", "dd", "del", "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure",
-    "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p",
-    "pre", "q", "rp", "rt", "ruby", "s", "samp", "small", "span", "strike", "strong", "sub",
-    "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul",
-    "var", "wbr",
+    "a",
+    "abbr",
+    "b",
+    "bdi",
+    "bdo",
+    "blockquote",
+    "br",
+    "caption",
+    "cite",
+    "code",
+    "col",
+    "colgroup",
+    "dd",
+    "del",
+    "details",
+    "dfn",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "figcaption",
+    "figure",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "ins",
+    "kbd",
+    "li",
+    "mark",
+    "ol",
+    "p",
+    "pre",
+    "q",
+    "rp",
+    "rt",
+    "ruby",
+    "s",
+    "samp",
+    "small",
+    "span",
+    "strike",
+    "strong",
+    "sub",
+    "summary",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "time",
+    "tr",
+    "u",
+    "ul",
+    "var",
+    "wbr",
 ];
 const GENERIC_ATTRS: &[&str] = &["class", "id", "title", "lang", "dir", "align"];
 const TAG_ATTRS: &[(&str, &[&str])] = &[
@@ -268,10 +325,13 @@ fn tag_problems(t: &ParsedTag<'_>, out: &mut Vec<(usize, String)>) {
     for (a, v, off) in &t.attrs {
         if !attr_allowed(&t.name, a) {
             out.push((*off, format!("attribute `{a}` removed from `<{}>`", t.name)));
-        } else if URL_ATTRS.contains(&a.as_str()) {
-            if let Some(scheme) = v.and_then(unsafe_scheme) {
-                out.push((*off, format!("unsafe `{scheme}:` URL removed from `<{}>`", t.name)));
-            }
+        } else if URL_ATTRS.contains(&a.as_str())
+            && let Some(scheme) = v.and_then(unsafe_scheme)
+        {
+            out.push((
+                *off,
+                format!("unsafe `{scheme}:` URL removed from `<{}>`", t.name),
+            ));
         }
     }
 }
@@ -388,7 +448,12 @@ mod tests {
         ] {
             assert!(unsafe_scheme(u).is_some(), "{u}");
         }
-        for u in ["https://a.b/javascript:x", "/path:x", "notes.md#javascript", "mailto:a@b"] {
+        for u in [
+            "https://a.b/javascript:x",
+            "/path:x",
+            "notes.md#javascript",
+            "mailto:a@b",
+        ] {
             assert!(unsafe_scheme(u).is_none(), "{u}");
         }
     }

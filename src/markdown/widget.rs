@@ -71,12 +71,21 @@ mod tests {
 
     #[test]
     fn directive_forms() {
-        assert_eq!(parse("::: widget refund-calculator :::"), Directive::Widget("refund-calculator", 11));
+        assert_eq!(
+            parse("::: widget refund-calculator :::"),
+            Directive::Widget("refund-calculator", 11)
+        );
         assert_eq!(parse(":::widget refund"), Directive::Widget("refund", 10));
         assert_eq!(parse("::: note"), Directive::None);
         assert_eq!(parse("widget x"), Directive::None);
         assert!(matches!(parse("::: widget"), Directive::Malformed(..)));
-        assert!(matches!(parse("::: widget Bad Name"), Directive::Malformed(..)));
-        assert!(matches!(parse("::: widget a\nmore text"), Directive::Malformed(..)));
+        assert!(matches!(
+            parse("::: widget Bad Name"),
+            Directive::Malformed(..)
+        ));
+        assert!(matches!(
+            parse("::: widget a\nmore text"),
+            Directive::Malformed(..)
+        ));
     }
 }

@@ -1,0 +1,598 @@
+//! The block-level walk over pulldown-cmark's events: sections and
+//! questions, callouts, widgets, anchor paragraphs, HTML blocks; inline runs
+//! go through [`inline::process`].
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Parser, Tag, TagEnd};
+
+use super::callout::{self, Kind};
+use super::context::Ctx;
+use super::inline::{self, Item};
+use super::links::{ID_PREFIX, checked_id};
+use super::widget::{self, Directive};
+use super::{
+    Options, Outline, OutlineQuestion, Question, Rendered, Section, Source, anchors, escape,
+    sanitize,
+};
+use crate::diag::{Severity, line_col};
+
+/// The parser options of the dialect (DIALECT.md §9).
+pub fn parser_options() -> pulldown_cmark::Options {
+    use pulldown_cmark::Options as O;
+    O::ENABLE_TABLES
+        | O::ENABLE_STRIKETHROUGH
+        | O::ENABLE_TASKLISTS
+        | O::ENABLE_FOOTNOTES
+        | O::ENABLE_GFM
+        | O::ENABLE_HEADING_ATTRIBUTES
+}
+
+type Ev<'a> = (Event<'a>, Range<usize>);
+
+fn is_inline(ev: &Event<'_>) -> bool {
+    match ev {
+        Event::Text(_)
+        | Event::Code(_)
+        | Event::InlineHtml(_)
+        | Event::InlineMath(_)
+        | Event::DisplayMath(_)
+        | Event::SoftBreak
+        | Event::HardBreak
+        | Event::FootnoteReference(_)
+        | Event::TaskListMarker(_) => true,
+        Event::Start(t) => matches!(
+            t,
+            Tag::Emphasis
+                | Tag::Strong
+                | Tag::Strikethrough
+                | Tag::Superscript
+                | Tag::Subscript
+                | Tag::Link { .. }
+                | Tag::Image { .. }
+        ),
+        Event::End(t) => matches!(
+            t,
+            TagEnd::Emphasis
+                | TagEnd::Strong
+                | TagEnd::Strikethrough
+                | TagEnd::Superscript
+                | TagEnd::Subscript
+                | TagEnd::Link
+                | TagEnd::Image
+        ),
+        _ => false,
+    }
+}
+
+#[derive(Default)]
+struct SectionBuf<'a> {
+    question: Option<Question>,
+    events: Vec<Event<'a>>,
+    text: String,
+}
+
+struct Walker<'a, 'o> {
+    ctx: Ctx<'a, 'o>,
+    evs: Vec<Ev<'a>>,
+    dead: Vec<bool>,
+    depth: usize,
+    quotes: Vec<bool>,
+    cur: SectionBuf<'a>,
+    sections: Vec<Section>,
+    page_text: String,
+    pending_ids: Vec<(String, usize)>,
+    outline: Vec<OutlineQuestion>,
+}
+
+/// Renders (or, with `opts == None`, only outlines) a page.
+pub fn run(src: Source<'_>, opts: Option<&Options<'_>>) -> (Rendered, Outline) {
+    let ctx = Ctx::new(src, opts);
+    let body = ctx.body;
+    let evs: Vec<Ev<'_>> = Parser::new_ext(body, parser_options())
+        .into_offset_iter()
+        .collect();
+    let n = evs.len();
+    let mut w = Walker {
+        ctx,
+        evs,
+        dead: vec![false; n],
+        depth: 0,
+        quotes: Vec::new(),
+        cur: SectionBuf::default(),
+        sections: Vec::new(),
+        page_text: String::new(),
+        pending_ids: Vec::new(),
+        outline: Vec::new(),
+    };
+    w.walk();
+    w.flush();
+    w.check_fragments();
+    let diagnostics = w.ctx.finish();
+    let outline = Outline {
+        questions: w.outline,
+        anchors: std::mem::take(&mut w.ctx.anchors),
+    };
+    let rendered = Rendered {
+        sections: w.sections,
+        text: w.page_text,
+        widgets: std::mem::take(&mut w.ctx.widgets),
+        diagnostics,
+    };
+    (rendered, outline)
+}
+
+impl<'a> Walker<'a, '_> {
+    fn take(&mut self, i: usize) -> Ev<'a> {
+        let r = self.evs[i].1.clone();
+        (std::mem::replace(&mut self.evs[i].0, Event::Rule), r)
+    }
+
+    /// The inline events from `i` on (skipping removed ones); returns them
+    /// and the index of the first event after.
+    fn collect_inline(&mut self, mut i: usize) -> (Vec<Ev<'a>>, usize) {
+        let mut seg = Vec::new();
+        while i < self.evs.len() {
+            if self.dead[i] {
+                i += 1;
+                continue;
+            }
+            if !is_inline(&self.evs[i].0) {
+                break;
+            }
+            seg.push(self.take(i));
+            i += 1;
+        }
+        (seg, i)
+    }
+
+    fn next_live(&self, mut i: usize) -> Option<&Event<'a>> {
+        while i < self.evs.len() {
+            if !self.dead[i] {
+                return Some(&self.evs[i].0);
+            }
+            i += 1;
+        }
+        None
+    }
+
+    fn emit(&mut self, ev: Event<'a>) {
+        self.cur.events.push(ev);
+    }
+
+    fn emit_items(&mut self, items: Vec<Item<'a>>) {
+        inline::push_text(&items, &mut self.cur.text);
+        self.cur
+            .events
+            .extend(items.into_iter().map(Item::into_event));
+    }
+
+    fn walk(&mut self) {
+        let mut i = 0;
+        while i < self.evs.len() {
+            if self.dead[i] {
+                i += 1;
+                continue;
+            }
+            let (ev, r) = self.take(i);
+            match ev {
+                Event::Start(Tag::Heading {
+                    level,
+                    id,
+                    classes,
+                    attrs,
+                }) => {
+                    let (seg, j) = self.collect_inline(i + 1);
+                    self.heading(level, id, classes, attrs, seg, r);
+                    i = j + 1; // past End(Heading)
+                }
+                Event::Start(Tag::Paragraph) => {
+                    i = self.paragraph(i, r);
+                }
+                Event::Start(Tag::BlockQuote(kind)) => {
+                    let callout = match kind {
+                        Some(k) => Some(Kind::from_alert(k)),
+                        None => self.marker_callout(i),
+                    };
+                    self.quotes.push(callout.is_some());
+                    self.depth += 1;
+                    match callout {
+                        Some(k) => self.emit(Event::Html(k.open_html(self.ctx.lang).into())),
+                        None => self.emit(Event::Start(Tag::BlockQuote(None))),
+                    }
+                    i += 1;
+                }
+                Event::End(TagEnd::BlockQuote(_)) => {
+                    self.depth = self.depth.saturating_sub(1);
+                    if self.quotes.pop().unwrap_or(false) {
+                        self.emit(Event::Html(callout::CLOSE_HTML.into()));
+                    } else {
+                        self.emit(Event::End(TagEnd::BlockQuote(None)));
+                    }
+                    self.cur.text.push('\n');
+                    i += 1;
+                }
+                Event::Start(Tag::HtmlBlock) => {
+                    i = self.html_block(i + 1);
+                }
+                Event::Start(Tag::CodeBlock(kind)) => {
+                    self.emit(Event::Start(Tag::CodeBlock(kind)));
+                    i += 1;
+                    while i < self.evs.len() {
+                        let (ev, _) = self.take(i);
+                        i += 1;
+                        let end = matches!(ev, Event::End(TagEnd::CodeBlock));
+                        if let Event::Text(t) = &ev {
+                            self.cur.text.push_str(t);
+                        }
+                        self.emit(ev);
+                        if end {
+                            break;
+                        }
+                    }
+                    self.cur.text.push('\n');
+                }
+                Event::Start(Tag::TableCell) => {
+                    let (seg, j) = self.collect_inline(i + 1);
+                    let items = inline::process(&mut self.ctx, seg, true);
+                    self.emit(Event::Start(Tag::TableCell));
+                    self.emit_items(items);
+                    self.cur.text.push(' ');
+                    i = j; // End(TableCell) is emitted by the generic arm
+                }
+                Event::End(TagEnd::TableCell) => {
+                    self.emit(Event::End(TagEnd::TableCell));
+                    i += 1;
+                }
+                e if is_inline(&e) => {
+                    // Inline content straight in a tight list item.
+                    self.evs[i].0 = e;
+                    let (seg, j) = self.collect_inline(i);
+                    let items = inline::process(&mut self.ctx, seg, false);
+                    self.emit_items(items);
+                    self.cur.text.push('\n');
+                    i = j;
+                }
+                Event::Start(tag) => {
+                    self.depth += 1;
+                    self.emit(Event::Start(tag));
+                    i += 1;
+                }
+                Event::End(tag) => {
+                    self.depth = self.depth.saturating_sub(1);
+                    self.emit(Event::End(tag));
+                    i += 1;
+                }
+                other => {
+                    self.emit(other);
+                    i += 1;
+                }
+            }
+        }
+    }
+
+    /// `>?` / `>!` at the start of a blockquote: the kind, with the marker
+    /// removed from the events (and an emptied first paragraph dropped).
+    fn marker_callout(&mut self, i: usize) -> Option<Kind> {
+        if !matches!(self.evs.get(i + 1)?.0, Event::Start(Tag::Paragraph)) {
+            return None;
+        }
+        let (Event::Text(t), r) = self.evs.get(i + 2)? else {
+            return None;
+        };
+        let (kind, n) = callout::marker(self.ctx.body, r.start, t)?;
+        let rest: CowStr<'a> = match t {
+            CowStr::Borrowed(s) => CowStr::Borrowed(&s[n..]),
+            other => CowStr::from(other[n..].to_string()),
+        };
+        let r = r.start + n..r.end;
+        if rest.is_empty() {
+            self.dead[i + 2] = true;
+            match self.evs.get(i + 3).map(|e| &e.0) {
+                Some(Event::SoftBreak | Event::HardBreak) => self.dead[i + 3] = true,
+                Some(Event::End(TagEnd::Paragraph)) => {
+                    self.dead[i + 1] = true;
+                    self.dead[i + 3] = true;
+                }
+                _ => {}
+            }
+        } else {
+            self.evs[i + 2] = (Event::Text(rest), r);
+        }
+        Some(kind)
+    }
+
+    fn paragraph(&mut self, i: usize, r: Range<usize>) -> usize {
+        let para_src = self.ctx.body.get(r.clone()).unwrap_or("");
+        match widget::parse(para_src) {
+            Directive::Widget(name, off) => {
+                let name = name.to_string();
+                let (_, j) = self.collect_inline(i + 1);
+                self.widget(&name, r.start + off);
+                return j + 1;
+            }
+            Directive::Malformed(off, msg) => self.ctx.diag(Severity::Error, r.start + off, msg),
+            Directive::None => {}
+        }
+        let (seg, j) = self.collect_inline(i + 1);
+        if let Some(ids) = anchor_only(&seg) {
+            if matches!(
+                self.next_live(j + 1),
+                Some(Event::Start(Tag::Heading { .. }))
+            ) {
+                self.pending_ids.extend(ids);
+            } else {
+                for (id, at) in ids {
+                    let id = checked_id(&mut self.ctx, &id, at);
+                    let got = self.ctx.claim_id(&id, at);
+                    self.emit(Event::Html(
+                        format!("<a id=\"{}\"></a>\n", escape::html(&got)).into(),
+                    ));
+                }
+            }
+            return j + 1;
+        }
+        let items = inline::process(&mut self.ctx, seg, false);
+        self.emit(Event::Start(Tag::Paragraph));
+        self.emit_items(items);
+        self.emit(Event::End(TagEnd::Paragraph));
+        self.cur.text.push('\n');
+        j + 1
+    }
+
+    fn widget(&mut self, name: &str, at: usize) {
+        let Some(host) = self.ctx.widget_host else {
+            return;
+        };
+        match host.fallback_html(name, self.ctx.lang) {
+            Some(fallback) => {
+                self.emit(Event::Html(
+                    format!(
+                        "<div class=\"widget\" data-widget=\"{}\">{}</div>\n",
+                        escape::html(name),
+                        fallback
+                    )
+                    .into(),
+                ));
+                self.ctx.widgets.push(name.to_string());
+            }
+            None => self
+                .ctx
+                .diag(Severity::Error, at, format!("unknown widget `{name}`")),
+        }
+    }
+
+    fn html_block(&mut self, mut i: usize) -> usize {
+        let mut html = String::new();
+        // (offset in `html`, body offset) for each piece, to place problems.
+        let mut map: Vec<(usize, usize)> = Vec::new();
+        while i < self.evs.len() {
+            let (ev, r) = self.take(i);
+            i += 1;
+            match ev {
+                Event::Html(h) | Event::InlineHtml(h) | Event::Text(h) => {
+                    map.push((html.len(), r.start));
+                    html.push_str(&h);
+                }
+                _ => break, // End(HtmlBlock)
+            }
+        }
+        if self.ctx.raw_html {
+            self.emit(Event::Html(html.into()));
+            return i;
+        }
+        let (clean, problems) = sanitize::block(&html);
+        for (off, msg) in problems {
+            let k = map.partition_point(|&(h, _)| h <= off).saturating_sub(1);
+            let at = map.get(k).map_or(0, |&(h, b)| b + (off - h));
+            self.ctx.diag(Severity::Warning, at, msg);
+        }
+        self.emit(Event::Html(clean.into()));
+        i
+    }
+
+    fn heading(
+        &mut self,
+        level: HeadingLevel,
+        id: Option<CowStr<'a>>,
+        classes: Vec<CowStr<'a>>,
+        attrs: Vec<(CowStr<'a>, Option<CowStr<'a>>)>,
+        seg: Vec<Ev<'a>>,
+        r: Range<usize>,
+    ) {
+        // Explicit ids, first wins: `{#x}`, `[](id:x)` inside, `[](id:x)` on the line before.
+        let mut explicit: Vec<(String, usize)> = Vec::new();
+        if let Some(id) = id {
+            explicit.push((id.to_string(), r.start));
+        }
+        let seg = take_id_links(seg, &mut explicit);
+        explicit.append(&mut self.pending_ids);
+
+        let items = inline::process(&mut self.ctx, seg, false);
+        let mut title_text = String::new();
+        inline::push_text(&items, &mut title_text);
+        let title_text = title_text.trim().to_string();
+        let top = self.depth == 0;
+        let question = top && level == HeadingLevel::H3;
+        if top && level <= HeadingLevel::H3 {
+            self.flush();
+        }
+
+        let mut ids = explicit.into_iter();
+        let primary = match ids.next() {
+            Some((x, at)) => {
+                let x = checked_id(&mut self.ctx, &x, at);
+                Some(self.ctx.claim_id(&x, at))
+            }
+            None if question => Some(self.ctx.claim_id(&anchors::slug(&title_text), r.start)),
+            None => None,
+        };
+        let mut extra = String::new();
+        for (x, at) in ids {
+            let x = checked_id(&mut self.ctx, &x, at);
+            let got = self.ctx.claim_id(&x, at);
+            extra.push_str(&format!("<a id=\"{}\"></a>", escape::html(&got)));
+        }
+
+        if question {
+            let line = line_col(self.ctx.src.text, self.ctx.src.body_start + r.start).0;
+            let id = primary.unwrap_or_default();
+            self.outline.push(OutlineQuestion {
+                id: id.clone(),
+                title_text: title_text.clone(),
+                line,
+            });
+            let title_html = if self.ctx.quiet {
+                String::new()
+            } else {
+                inline::to_html(items)
+            };
+            if !extra.is_empty() {
+                self.emit(Event::Html(extra.into()));
+            }
+            self.cur.question = Some(Question {
+                id,
+                title_html,
+                title_text,
+                answer_text: String::new(),
+                line,
+            });
+            return;
+        }
+        if !extra.is_empty() {
+            self.emit(Event::Html(extra.into()));
+        }
+        let attrs = if !self.ctx.raw_html && !attrs.is_empty() {
+            self.ctx.diag(
+                Severity::Warning,
+                r.start,
+                "heading attributes other than id and class removed",
+            );
+            Vec::new()
+        } else {
+            attrs
+        };
+        self.emit(Event::Start(Tag::Heading {
+            level,
+            id: primary.map(CowStr::from),
+            classes,
+            attrs,
+        }));
+        self.emit_items(items);
+        self.emit(Event::End(TagEnd::Heading(level)));
+        self.cur.text.push('\n');
+    }
+
+    fn flush(&mut self) {
+        let buf = std::mem::take(&mut self.cur);
+        if buf.question.is_none() && buf.events.is_empty() {
+            return;
+        }
+        let html = if self.ctx.quiet {
+            String::new()
+        } else {
+            let mut s = String::new();
+            pulldown_cmark::html::push_html(&mut s, buf.events.into_iter());
+            s
+        };
+        let mut question = buf.question;
+        match question.as_mut() {
+            Some(q) => q.answer_text = buf.text.trim().to_string(),
+            None => self.page_text.push_str(&buf.text),
+        }
+        self.sections.push(Section { question, html });
+    }
+
+    /// Same-page links (`#x`) must name an anchor on the page.
+    fn check_fragments(&mut self) {
+        let links = std::mem::take(&mut self.ctx.fragment_links);
+        if links.is_empty() {
+            return;
+        }
+        let known: HashSet<&str> = self.ctx.anchors.iter().map(String::as_str).collect();
+        let mut missing = Vec::new();
+        for (frag, at) in links {
+            let decoded = percent_decode(&frag);
+            if !frag.is_empty() && !known.contains(decoded.as_str()) {
+                missing.push((frag, at));
+            }
+        }
+        for (frag, at) in missing {
+            self.ctx.diag(
+                Severity::Error,
+                at,
+                format!("no anchor `#{frag}` on this page"),
+            );
+        }
+    }
+}
+
+/// Removes `[](id:x)` links from a heading's events, collecting the ids.
+fn take_id_links<'a>(seg: Vec<Ev<'a>>, ids: &mut Vec<(String, usize)>) -> Vec<Ev<'a>> {
+    let mut out = Vec::with_capacity(seg.len());
+    let mut depth_of_id_link: Vec<bool> = Vec::new();
+    for (ev, r) in seg {
+        match &ev {
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                if let Some(id) = dest_url.strip_prefix(ID_PREFIX) {
+                    ids.push((id.to_string(), r.start));
+                    depth_of_id_link.push(true);
+                    continue;
+                }
+                depth_of_id_link.push(false);
+            }
+            Event::End(TagEnd::Link) if depth_of_id_link.pop().unwrap_or(false) => {
+                continue;
+            }
+            _ => {}
+        }
+        out.push((ev, r));
+    }
+    out
+}
+
+/// The ids of a paragraph made only of `[](id:x)` anchors (and blanks).
+fn anchor_only(seg: &[Ev<'_>]) -> Option<Vec<(String, usize)>> {
+    let mut ids = Vec::new();
+    let mut k = 0;
+    while k < seg.len() {
+        match &seg[k].0 {
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                let id = dest_url.strip_prefix(ID_PREFIX)?;
+                if !matches!(seg.get(k + 1)?.0, Event::End(TagEnd::Link)) {
+                    return None;
+                }
+                ids.push((id.to_string(), seg[k].1.start));
+                k += 2;
+            }
+            Event::SoftBreak => k += 1,
+            Event::Text(t) if t.trim().is_empty() => k += 1,
+            _ => return None,
+        }
+    }
+    (!ids.is_empty()).then_some(ids)
+}
+
+fn percent_decode(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_string();
+    }
+    let hex = |b: u8| (b as char).to_digit(16);
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2]))
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
