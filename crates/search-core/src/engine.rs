@@ -5,8 +5,6 @@
 //! it answers [`Step::Need`] with the names to fetch, so the caller (JS or the
 //! CLI) only does I/O and the engine decides what is needed.
 
-use std::collections::BTreeMap;
-
 use crate::format::{
     DocMeta, FormatError, MANIFEST, Manifest, decode_chunk, decode_postings, shard_lookup,
 };
@@ -67,8 +65,10 @@ pub fn rank_order(a: &Ranked, b: &Ranked) -> std::cmp::Ordering {
 #[derive(Debug, Default)]
 pub struct Engine {
     manifest: Option<Manifest>,
-    files: BTreeMap<String, Vec<u8>>,
-    chunks: BTreeMap<u32, Vec<DocMeta>>,
+    // Small association lists: a session holds a few dozen files at most,
+    // and maps cost kilobytes of wasm.
+    files: Vec<(String, Vec<u8>)>,
+    chunks: Vec<(u32, Vec<DocMeta>)>,
 }
 
 impl Engine {
@@ -100,11 +100,27 @@ impl Engine {
         }
         if let Some(i) = self.chunk_index(name) {
             let docs = decode_chunk(name, &bytes)?;
-            self.chunks.insert(i, docs);
+            self.chunks.retain(|c| c.0 != i);
+            self.chunks.push((i, docs));
             return Ok(());
         }
-        self.files.insert(name.to_string(), bytes);
+        self.files.retain(|f| f.0 != name);
+        self.files.push((name.to_string(), bytes));
         Ok(())
+    }
+
+    fn file(&self, name: &str) -> Option<&[u8]> {
+        self.files
+            .iter()
+            .find(|f| f.0 == name)
+            .map(|f| f.1.as_slice())
+    }
+
+    fn chunk(&self, i: u32) -> Option<&[DocMeta]> {
+        self.chunks
+            .iter()
+            .find(|c| c.0 == i)
+            .map(|c| c.1.as_slice())
     }
 
     fn chunk_index(&self, name: &str) -> Option<u32> {
@@ -131,7 +147,7 @@ impl Engine {
         for (ti, t) in terms.iter().enumerate() {
             if let Some(s) = m.shard_of(t) {
                 let name = m.shard_name(s);
-                if !self.files.contains_key(&name) && !need.contains(&name) {
+                if self.file(&name).is_none() && !need.contains(&name) {
                     need.push(name.clone());
                 }
                 located.push((ti, name));
@@ -140,52 +156,41 @@ impl Engine {
         if !need.is_empty() {
             return Ok(Err(need));
         }
-        // (doc, impact, term index), then grouped by doc.
-        let mut post: Vec<(u32, f32, usize)> = Vec::new();
+        // Per document, ascending: score and the number of terms matched.
+        // Each term's postings are ascending, so merging keeps the order.
+        let mut acc: Vec<(u32, f32, usize)> = Vec::new();
         for (ti, name) in &located {
-            let Some(bytes) = self.files.get(name) else {
+            let Some(bytes) = self.file(name) else {
                 continue;
             };
             let Some(term) = terms.get(*ti) else { continue };
-            if let Some((count, body)) = shard_lookup(name, bytes, term)? {
-                decode_postings(name, body, count, |doc, q| {
-                    if doc < m.doc_count {
-                        post.push((doc, m.impact(q), *ti));
-                    }
-                })?;
-            }
+            let Some((count, body)) = shard_lookup(name, bytes, term)? else {
+                continue;
+            };
+            let mut list: Vec<(u32, f32)> = Vec::new();
+            decode_postings(name, body, count, |doc, q| {
+                if doc < m.doc_count && list.last().is_none_or(|l| l.0 < doc) {
+                    list.push((doc, m.impact(q)));
+                }
+            })?;
+            acc = merge(acc, list);
         }
-        post.sort_by(|a, b| a.0.cmp(&b.0).then(a.2.cmp(&b.2)));
-        let mut ranked: Vec<Ranked> = Vec::new();
-        let mut cur: Option<(u32, f32, usize, usize)> = None; // doc, score, matched, last term
+        // The best `limit`, kept in rank order by insertion (no sort: the
+        // sort routines are large in wasm).
         let n_terms = terms.len();
-        let flush = |c: Option<(u32, f32, usize, usize)>, ranked: &mut Vec<Ranked>| {
-            if let Some((doc, score, matched, _)) = c {
-                ranked.push(Ranked {
-                    doc,
-                    score,
-                    all: matched >= n_terms,
-                });
-            }
-        };
-        for (doc, imp, ti) in post {
-            match &mut cur {
-                Some((d, s, matched, last)) if *d == doc => {
-                    *s += imp;
-                    if *last != ti {
-                        *matched = matched.saturating_add(1);
-                        *last = ti;
-                    }
-                }
-                _ => {
-                    flush(cur.take(), &mut ranked);
-                    cur = Some((doc, imp, 1, ti));
-                }
+        let mut ranked: Vec<Ranked> = Vec::with_capacity(limit.min(acc.len()).saturating_add(1));
+        for (doc, score, matched) in acc {
+            let r = Ranked {
+                doc,
+                score,
+                all: matched >= n_terms,
+            };
+            let pos = ranked.partition_point(|x| rank_order(x, &r) == std::cmp::Ordering::Less);
+            if pos < limit {
+                ranked.insert(pos, r);
+                ranked.truncate(limit);
             }
         }
-        flush(cur.take(), &mut ranked);
-        ranked.sort_by(rank_order);
-        ranked.truncate(limit);
         Ok(Ok(ranked))
     }
 
@@ -204,7 +209,7 @@ impl Engine {
         for r in &ranked {
             let c = r.doc.checked_div(per).unwrap_or(0);
             let name = m.chunk_name(c);
-            if !self.chunks.contains_key(&c) && !need.contains(&name) {
+            if self.chunk(c).is_none() && !need.contains(&name) {
                 need.push(name);
             }
         }
@@ -217,7 +222,7 @@ impl Engine {
             .filter_map(|r| {
                 let c = r.doc.checked_div(per)?;
                 let i = usize::try_from(r.doc.checked_rem(per)?).ok()?;
-                let meta = self.chunks.get(&c)?.get(i)?.clone();
+                let meta = self.chunk(c)?.get(i)?.clone();
                 let title_marks = marks(&meta.title, &terms);
                 let (snip, snippet_marks) = snippet(&meta.snippet, &terms, SNIPPET_CHARS);
                 Some(Hit {
@@ -233,4 +238,31 @@ impl Engine {
             .collect();
         Ok(Step::Done(hits))
     }
+}
+
+/// Merges one term's postings into the per-document accumulator; both are
+/// ascending by document.
+fn merge(acc: Vec<(u32, f32, usize)>, list: Vec<(u32, f32)>) -> Vec<(u32, f32, usize)> {
+    let mut out = Vec::with_capacity(acc.len().saturating_add(list.len()));
+    let mut a = acc.into_iter().peekable();
+    let mut b = list.into_iter().peekable();
+    loop {
+        let next = match (a.peek(), b.peek()) {
+            (None, None) => break,
+            (Some(_), None) => a.next(),
+            (None, Some(_)) => b.next().map(|(d, s)| (d, s, 1)),
+            (Some(x), Some(y)) => match x.0.cmp(&y.0) {
+                std::cmp::Ordering::Less => a.next(),
+                std::cmp::Ordering::Greater => b.next().map(|(d, s)| (d, s, 1)),
+                std::cmp::Ordering::Equal => match (a.next(), b.next()) {
+                    (Some((d, s, n)), Some((_, t))) => Some((d, s + t, n.saturating_add(1))),
+                    _ => None,
+                },
+            },
+        };
+        if let Some(n) = next {
+            out.push(n);
+        }
+    }
+    out
 }

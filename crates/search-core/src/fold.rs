@@ -2,9 +2,10 @@
 //!
 //! The full `unicode-normalization` crate costs 134 KB (67 KB gzipped) in
 //! wasm, more than the whole first-query budget. Search only needs the fold of
-//! each character, so [`fold_table`](crate::fold_table) stores just the code
-//! points whose fold differs from themselves, compressed into arithmetic runs
-//! (`Ａ`..`Ｚ` → `a`..`z`) and a small pool for the rest. The table is generated
+//! each character, so `fold_table` stores just the code points whose fold
+//! differs from themselves: arithmetic runs (`Ａ`..`Ｚ` → `a`..`z`) and a
+//! delta-coded byte stream for the rest, decoded once on first use. The table
+//! is generated
 //! from `unicode-normalization` and std's lowercase mapping by
 //! `tests/fold_table.rs`, which also checks every code point against them.
 //!
@@ -15,7 +16,65 @@
 //! following halfwidth voiced mark. Precomposed text, which is what editors and
 //! IMEs produce, folds exactly as NFKC would.
 
-use crate::fold_table::{KEY, POOL, RUN_DELTA, RUN_LEN_STRIDE, RUN_START, VAL};
+use std::sync::OnceLock;
+
+use crate::fold_table::{RUN_DELTA, RUN_LEN_STRIDE, RUN_START, STREAM, STREAM_ENTRIES};
+
+/// The decoded stream: code points, and the span of each fold in `text`.
+struct Table {
+    keys: Vec<u32>,
+    spans: Vec<(u32, u32)>,
+    text: String,
+}
+
+static TABLE: OnceLock<Table> = OnceLock::new();
+
+fn varint(bytes: &[u8], pos: &mut usize) -> Option<u32> {
+    let mut v: u32 = 0;
+    for shift in [0u32, 7, 14, 21, 28] {
+        let b = *bytes.get(*pos)?;
+        *pos = pos.checked_add(1)?;
+        v |= u32::from(b & 0x7F).checked_shl(shift)?;
+        if b & 0x80 == 0 {
+            return Some(v);
+        }
+    }
+    None
+}
+
+/// Decodes `STREAM` (written by tests/fold_table.rs); stops at the first
+/// malformed entry, which the table test would have caught.
+fn decode_stream() -> Table {
+    let mut t = Table {
+        keys: Vec::with_capacity(STREAM_ENTRIES),
+        spans: Vec::with_capacity(STREAM_ENTRIES),
+        text: String::new(),
+    };
+    let mut pos = 0usize;
+    let mut cp = 0u32;
+    while pos < STREAM.len() {
+        let Some(step) = (|| {
+            cp = cp.checked_add(varint(&STREAM, &mut pos)?)?;
+            let n = varint(&STREAM, &mut pos)?;
+            let start = u32::try_from(t.text.len()).ok()?;
+            let mut prev = i64::from(cp);
+            for _ in 0..n {
+                let z = i64::from(varint(&STREAM, &mut pos)?);
+                let d = (z >> 1) ^ (z & 1).wrapping_neg();
+                prev = prev.checked_add(d)?;
+                t.text.push(char::from_u32(u32::try_from(prev).ok()?)?);
+            }
+            let end = u32::try_from(t.text.len()).ok()?;
+            t.keys.push(cp);
+            t.spans.push((start, end));
+            Some(())
+        })() else {
+            break;
+        };
+        step
+    }
+    t
+}
 
 /// Appends the fold of `c` to `out`.
 pub fn fold_char(c: char, out: &mut String) {
@@ -65,20 +124,17 @@ pub fn fold_lookup(c: char) -> Fold {
             return Fold::Char(f);
         }
     }
-    if let Ok(i) = KEY.binary_search(&cp)
-        && let Some(&v) = VAL.get(i)
+    let t = TABLE.get_or_init(decode_stream);
+    if let Ok(i) = t.keys.binary_search(&cp)
+        && let Some(&(a, b)) = t.spans.get(i)
+        && let (Ok(a), Ok(b)) = (usize::try_from(a), usize::try_from(b))
+        && let Some(s) = t.text.get(a..b)
     {
-        if v & 0x8000_0000 == 0 {
-            if let Some(f) = char::from_u32(v) {
-                return Fold::Char(f);
-            }
-        } else {
-            let off = usize::try_from((v >> 8) & 0xFFFF).unwrap_or(usize::MAX);
-            let len = usize::try_from(v & 0xFF).unwrap_or(0);
-            if let Some(s) = POOL.get(off..off.saturating_add(len)) {
-                return Fold::Text(s);
-            }
-        }
+        let mut it = s.chars();
+        return match (it.next(), it.next()) {
+            (Some(c), None) => Fold::Char(c),
+            _ => Fold::Text(s),
+        };
     }
     Fold::Same
 }

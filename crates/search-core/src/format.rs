@@ -193,17 +193,51 @@ impl Manifest {
 
     /// File name (relative to `search/`) of shard `i`.
     pub fn shard_name(&self, i: usize) -> String {
-        format!("{}/t{i}.bin", self.build_id)
+        file_name(&self.build_id, "/t", i)
     }
 
     /// File name (relative to `search/`) of metadata chunk `i`.
     pub fn chunk_name(&self, i: u32) -> String {
-        format!("{}/m{i}.bin", self.build_id)
+        file_name(
+            &self.build_id,
+            "/m",
+            usize::try_from(i).unwrap_or(usize::MAX),
+        )
     }
 
     /// Dequantizes an impact byte.
     pub fn impact(&self, q: u8) -> f32 {
         self.dequant.get(usize::from(q)).copied().unwrap_or(0.0)
+    }
+}
+
+/// `<id><kind><n>.bin` without the formatting machinery (it is large in wasm).
+fn file_name(id: &str, kind: &str, n: usize) -> String {
+    let mut s = String::with_capacity(id.len().saturating_add(16));
+    s.push_str(id);
+    s.push_str(kind);
+    push_decimal(&mut s, n);
+    s.push_str(".bin");
+    s
+}
+
+/// Appends `n` in decimal.
+pub fn push_decimal(out: &mut String, n: usize) {
+    let mut digits = [0u8; 20];
+    let mut len = 0usize;
+    let mut n = n;
+    loop {
+        if let Some(slot) = digits.get_mut(len) {
+            *slot = b'0'.saturating_add(u8::try_from(n.checked_rem(10).unwrap_or(0)).unwrap_or(0));
+        }
+        len = len.saturating_add(1);
+        n = n.checked_div(10).unwrap_or(0);
+        if n == 0 || len >= digits.len() {
+            break;
+        }
+    }
+    for d in digits.get(..len).unwrap_or(&[]).iter().rev() {
+        out.push(char::from(*d));
     }
 }
 
