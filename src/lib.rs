@@ -14,6 +14,7 @@ pub mod model;
 pub mod output;
 pub mod pipeline;
 pub mod progress;
+pub mod refund;
 pub mod render;
 pub mod scaffold;
 pub mod widgets;

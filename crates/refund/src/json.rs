@@ -605,39 +605,42 @@ pub fn rules_from_json(text_in: &str) -> Result<Rules, String> {
 }
 
 /// Reads a request: `{"category","purchased","on","completed_on"?,
-/// "provider_faults"?,"user_faults"?,"lang"?}`. Returns the language too.
-pub fn request_from_json(text_in: &str) -> Result<(Request, Lang), Error> {
-    let v = parse(text_in).map_err(Error::Malformed)?;
-    if !matches!(v, Value::Obj(_)) {
-        return Err(Error::Malformed("expected an object".into()));
-    }
-    let lang = match opt_str(&v, "lang", "").map_err(Error::Malformed)? {
-        None => Lang::Zh,
-        Some(l) => Lang::parse(&l).unwrap_or(Lang::Zh),
+/// "provider_faults"?,"user_faults"?,"lang"?}`. The language comes back
+/// even when the request is wrong, so the error can be worded in it.
+pub fn request_from_json(text_in: &str) -> (Result<Request, Error>, Lang) {
+    let v = match parse(text_in) {
+        Ok(v @ Value::Obj(_)) => v,
+        Ok(_) => return (Err(Error::Malformed("expected an object".into())), Lang::Zh),
+        Err(e) => return (Err(Error::Malformed(e)), Lang::Zh),
     };
-    let category = req_str(&v, "category", "").map_err(Error::Malformed)?;
-    let purchased = req_str(&v, "purchased", "").map_err(Error::Malformed)?;
-    let on = req_str(&v, "on", "").map_err(Error::Malformed)?;
-    let completed = opt_str(&v, "completed_on", "").map_err(Error::Malformed)?;
-    let provider_faults = str_list(&v, "provider_faults", "").map_err(Error::Malformed)?;
-    let user_faults = str_list(&v, "user_faults", "").map_err(Error::Malformed)?;
+    let lang = match v.get("lang") {
+        Some(Value::Str(l)) => Lang::parse(l).unwrap_or(Lang::Zh),
+        _ => Lang::Zh,
+    };
+    (request_from_value(&v), lang)
+}
+
+fn request_from_value(v: &Value) -> Result<Request, Error> {
+    let category = req_str(v, "category", "").map_err(Error::Malformed)?;
+    let purchased = req_str(v, "purchased", "").map_err(Error::Malformed)?;
+    let on = req_str(v, "on", "").map_err(Error::Malformed)?;
+    let completed = opt_str(v, "completed_on", "").map_err(Error::Malformed)?;
+    let provider_faults = str_list(v, "provider_faults", "").map_err(Error::Malformed)?;
+    let user_faults = str_list(v, "user_faults", "").map_err(Error::Malformed)?;
     let purchased = parse_date(DateField::Purchased, &purchased)?;
     let on = parse_date(DateField::On, &on)?;
     let completed_on = match completed.as_deref() {
         None | Some("") => None,
         Some(c) => Some(parse_date(DateField::CompletedOn, c)?),
     };
-    Ok((
-        Request {
-            category,
-            purchased,
-            on,
-            completed_on,
-            provider_faults,
-            user_faults,
-        },
-        lang,
-    ))
+    Ok(Request {
+        category,
+        purchased,
+        on,
+        completed_on,
+        provider_faults,
+        user_faults,
+    })
 }
 
 #[cfg(test)]

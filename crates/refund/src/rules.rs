@@ -64,12 +64,10 @@ pub struct Cited {
 }
 
 /// How a category's review period (复议期) runs.
+///
+/// Written as `until_delivery`, `until_confirmation`, `not_refundable`, or
+/// `{days: N}`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[cfg_attr(
-    feature = "serde",
-    derive(serde::Deserialize),
-    serde(rename_all = "snake_case")
-)]
 pub enum ReviewPeriod {
     /// `n` calendar days counting the purchase day (5: bought 7.1 → 7.1-7.5).
     Days(u32),
@@ -79,6 +77,51 @@ pub enum ReviewPeriod {
     UntilConfirmation,
     /// No review period: the category is not refundable.
     NotRefundable,
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for ReviewPeriod {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        const KINDS: &[&str] = &[
+            "until_delivery",
+            "until_confirmation",
+            "not_refundable",
+            "{days: N}",
+        ];
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ReviewPeriod;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "`until_delivery`, `until_confirmation`, `not_refundable` or `{days: N}`",
+                )
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<ReviewPeriod, E> {
+                match v {
+                    "until_delivery" => Ok(ReviewPeriod::UntilDelivery),
+                    "until_confirmation" => Ok(ReviewPeriod::UntilConfirmation),
+                    "not_refundable" => Ok(ReviewPeriod::NotRefundable),
+                    other => Err(E::unknown_variant(other, KINDS)),
+                }
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ReviewPeriod, A::Error> {
+                let mut days: Option<u32> = None;
+                while let Some(key) = map.next_key::<String>()? {
+                    if key == "days" && days.is_none() {
+                        days = Some(map.next_value()?);
+                    } else {
+                        return Err(serde::de::Error::unknown_field(&key, &["days"]));
+                    }
+                }
+                days.map(ReviewPeriod::Days)
+                    .ok_or_else(|| serde::de::Error::missing_field("days"))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 /// A product category.

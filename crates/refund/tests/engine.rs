@@ -467,18 +467,19 @@ fn rules_and_requests_round_trip_through_json() {
     assert_eq!(back, r);
     let (req, lang) = refund::json::request_from_json(
         r#"{"category":"saas","purchased":"2026-07-01","on":"2026-07-06","completed_on":null,"provider_faults":["late"],"user_faults":[],"lang":"en"}"#,
-    )
-    .unwrap();
+    );
+    let req = req.unwrap();
     assert_eq!(lang, Lang::En);
     assert_eq!(req.category, "saas");
     assert_eq!(req.on, d("2026-07-06"));
     assert_eq!(req.provider_faults, vec!["late".to_string()]);
-    let e = refund::json::request_from_json(
-        r#"{"category":"saas","purchased":"2026-02-30","on":"2026-07-06"}"#,
-    )
-    .unwrap_err();
-    assert_eq!(e.code(), "impossible_date");
-    let e = refund::json::request_from_json(r#"{"category":"saas"}"#).unwrap_err();
+    let (e, lang) = refund::json::request_from_json(
+        r#"{"category":"saas","purchased":"2026-02-30","on":"2026-07-06","lang":"en-US"}"#,
+    );
+    assert_eq!(lang, Lang::En, "the language survives a bad request");
+    assert_eq!(e.unwrap_err().code(), "impossible_date");
+    let (e, _) = refund::json::request_from_json(r#"{"category":"saas"}"#);
+    let e = e.unwrap_err();
     assert_eq!(e.code(), "malformed");
 }
 

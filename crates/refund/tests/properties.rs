@@ -200,7 +200,7 @@ proptest! {
             lit(&cat), lit(&p), lit(&on),
             pf.iter().map(|s| lit(s)).collect::<Vec<_>>().join(",")
         );
-        if let Ok((req, lang)) = refund::json::request_from_json(&json) {
+        if let (Ok(req), lang) = refund::json::request_from_json(&json) {
             let _ = rules.evaluate(&req, lang);
         }
     }
