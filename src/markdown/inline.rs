@@ -54,13 +54,22 @@ pub fn process<'a>(
     links::apply(ctx, &mut items);
     linebreak::apply(ctx.line_breaks, &mut items);
     if !ctx.raw_html {
+        // Inside an inline <script>/<style>, the text goes too.
+        let mut skipping: Option<String> = None;
         for it in items.iter_mut() {
             if let Item::Ev(Event::InlineHtml(h), r) = it {
                 let (clean, problems) = sanitize::inline_tag(h);
+                match (&skipping, sanitize::content_tag(h)) {
+                    (None, Some((name, false))) => skipping = Some(name),
+                    (Some(open), Some((name, true))) if *open == name => skipping = None,
+                    _ => {}
+                }
                 for (off, msg) in problems {
                     ctx.diag(Severity::Warning, r.start + off, msg);
                 }
                 *it = Item::raw(clean, "");
+            } else if skipping.is_some() {
+                *it = Item::raw("", "");
             }
         }
     }

@@ -336,6 +336,15 @@ fn tag_problems(t: &ParsedTag<'_>, out: &mut Vec<(usize, String)>) {
     }
 }
 
+/// `Some((name, closing))` when `html` is a tag whose content is removed
+/// with it (`<script>`, `</style>`, ...).
+pub fn content_tag(html: &str) -> Option<(String, bool)> {
+    let t = parse_tag(html)?;
+    CONTENT_TAGS
+        .contains(&t.name.as_str())
+        .then_some((t.name, t.closing))
+}
+
 /// Sanitises one inline tag as pulldown-cmark emits it. Returns the HTML to
 /// write (possibly empty) and the problems (offset in `html`, message).
 pub fn inline_tag(html: &str) -> (String, Vec<(usize, String)>) {
