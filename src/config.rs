@@ -41,6 +41,60 @@ pub struct Config {
     /// Output directory, relative to the site root (default `public`).
     #[serde(default = "default_output")]
     pub output: PathBuf,
+    /// Other languages the content is translated into. A translated page
+    /// lives beside its original as `name.<language>.md` (`faq.en.md`) and
+    /// is built under `/<language>/`.
+    #[serde(default)]
+    pub translations: Vec<Translation>,
+    /// "Edit this page" link: a URL with `{path}` standing for the page's
+    /// file relative to the site root (`https://git.example.com/edit/main/{path}`).
+    #[serde(default)]
+    pub edit_url: Option<String>,
+    /// "Was this helpful?": shown only when an endpoint is set.
+    #[serde(default)]
+    pub feedback: Option<FeedbackConfig>,
+}
+
+/// One entry of `translations:`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Translation {
+    pub language: Lang,
+    /// The site title in that language (default: `title`).
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// `feedback:` in site.yaml.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeedbackConfig {
+    /// Where the page POSTs `{page, question, helpful}` as JSON.
+    pub endpoint: String,
+}
+
+/// The BCP 47 tag of a language (`zh-CN`, `en`): `<html lang>` and the
+/// suffix of translated files (`faq.en.md`).
+pub fn lang_code(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => "zh-CN",
+        Lang::En => "en",
+    }
+}
+
+/// The URL folder a translation is built under (`en/`, `zh-cn/`).
+pub fn lang_folder(lang: Lang) -> String {
+    format!("{}/", lang_code(lang).to_ascii_lowercase())
+}
+
+/// The language's own name, for a language switcher.
+pub fn lang_name(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => "简体中文",
+        Lang::En => "English",
+    }
 }
 
 /// `console:` in site.yaml.
@@ -159,6 +213,22 @@ impl Config {
                         format!("console route `{route}` must start with `/`"),
                     ));
                 }
+            }
+        }
+        for t in &config.translations {
+            if t.language == config.language {
+                let (line, col) = locate("translations:");
+                problems.push(Diagnostic::at_line_col(
+                    Severity::Error,
+                    shown,
+                    text,
+                    line,
+                    col,
+                    format!(
+                        "`translations` lists `{}`, the site's own language",
+                        lang_code(t.language)
+                    ),
+                ));
             }
         }
         if problems.is_empty() {

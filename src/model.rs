@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use serde::Deserialize;
 
 use crate::config::Config;
-use crate::markdown::{Outline, Rendered};
+use crate::markdown::{Lang, Outline, Rendered};
 
 /// Index into [`Site::categories`].
 pub type CategoryId = usize;
@@ -19,6 +19,15 @@ pub struct Site {
     /// The site's root folder (holds site.yaml, content/, ...).
     pub root: PathBuf,
     pub config: Config,
+    /// The language of this build of the content (the site's own, or a
+    /// translation's).
+    pub lang: Lang,
+    /// The title and description in that language.
+    pub title: String,
+    pub description: String,
+    /// The path every URL of this language starts with: `/`, `/help/`, or
+    /// `/en/` for a translation.
+    pub root_path: String,
     /// `categories[0]` is the root (`content/` itself, the home page).
     pub categories: Vec<Category>,
     pub pages: Vec<Page>,
@@ -90,6 +99,10 @@ pub struct SourceFile {
 #[derive(Clone, Debug)]
 pub struct Page {
     pub id: PageId,
+    /// The page's file relative to content/ without a language suffix
+    /// (`billing/faq.md` for `billing/faq.en.md`): the same in every
+    /// language, so translations find each other.
+    pub key: String,
     pub source: SourceFile,
     pub front: FrontMatter,
     pub title: String,
@@ -97,6 +110,9 @@ pub struct Page {
     /// Site-relative URL path, no leading `/`: `cloud-market/faq/`.
     pub path: String,
     pub category: CategoryId,
+    /// Last updated, `YYYY-MM-DD`: front matter `updated`, else the file's
+    /// last git commit.
+    pub updated: Option<String>,
     pub outline: Outline,
     pub doc: Rendered,
 }

@@ -12,7 +12,7 @@ use crate::diag::{Diagnostic, Severity};
 use crate::model::Site;
 use crate::output::{OutputFile, OutputLock};
 use crate::progress::Progress;
-use crate::render::{self, Renderer};
+use crate::render::{self, LanguageMap, Renderer};
 use crate::widgets::SiteWidgets;
 
 /// What to build and how.
@@ -61,8 +61,18 @@ impl BuildReport {
 
 /// A site rendered in memory: the files and what they came from.
 pub struct Rendered {
+    /// The site in its own language.
     pub site: Site,
+    /// The same content in each translation (`translations:` in site.yaml).
+    pub translations: Vec<Site>,
     pub files: Vec<OutputFile>,
+}
+
+impl Rendered {
+    /// The site in every language, its own first.
+    pub fn sites(&self) -> impl Iterator<Item = &Site> {
+        std::iter::once(&self.site).chain(&self.translations)
+    }
 }
 
 /// Loads and renders the site at `opts.root` in memory. `None` when a stage
@@ -84,7 +94,7 @@ pub fn render_site(
         config.base_url = url.clone();
     }
     let widgets = SiteWidgets::load(&opts.root, config.language, diags);
-    let loaded = content::load(
+    let loaded = content::load_all(
         &opts.root,
         config,
         &LoadOptions {
@@ -94,30 +104,48 @@ pub fn render_site(
         },
     );
     diags.extend(loaded.diagnostics);
-    let site = loaded.site?;
+    if loaded.sites.is_empty() {
+        return None;
+    }
+    let languages = LanguageMap::from_sites(&loaded.sites);
 
     progress.stage("rendering");
-    let theme = match render::theme::load(
-        &site.root,
-        &site.config.theme,
-        &crate::render::lang_tag(&site),
-    ) {
-        Ok(t) => t,
-        Err(ds) => {
-            diags.extend(ds);
-            return None;
+    let mut files = Vec::new();
+    for (i, site) in loaded.sites.iter().enumerate() {
+        let lang = crate::render::lang_tag(site);
+        let theme = match render::theme::load(&site.root, &site.config.theme, &lang) {
+            Ok(t) => t,
+            Err(ds) => {
+                diags.extend(ds);
+                return None;
+            }
+        };
+        let extra = if i == 0 { widgets.assets() } else { Vec::new() };
+        let renderer = match Renderer::new(site, theme, extra, languages.clone()) {
+            Ok(r) => r,
+            Err(ds) => {
+                diags.extend(ds);
+                return None;
+            }
+        };
+        let (site_files, render_diags) = renderer.render_site(site);
+        diags.extend(render_diags);
+        // A translation is built under its language folder (`en/`).
+        let folder = site
+            .root_path
+            .strip_prefix(&site.config.root_path())
+            .unwrap_or("")
+            .to_owned();
+        files.extend(site_files.into_iter().map(|f| OutputFile {
+            path: format!("{folder}{}", f.path),
+            ..f
+        }));
+        if i == 0 {
+            files.extend(widgets.output_files(renderer.site_context()));
         }
-    };
-    let renderer = match Renderer::new(&site, theme, widgets.assets()) {
-        Ok(r) => r,
-        Err(ds) => {
-            diags.extend(ds);
-            return None;
-        }
-    };
-    let (mut files, render_diags) = renderer.render_site(&site);
-    diags.extend(render_diags);
-    files.extend(widgets.output_files(renderer.site_context()));
+    }
+    let mut sites = loaded.sites.into_iter();
+    let site = sites.next()?;
     for asset in &loaded.assets {
         let from = site.root.join(content::CONTENT_DIR).join(asset);
         match std::fs::read(&from) {
@@ -129,7 +157,11 @@ pub fn render_site(
             )),
         }
     }
-    Some(Rendered { site, files })
+    Some(Rendered {
+        site,
+        translations: sites.collect(),
+        files,
+    })
 }
 
 /// Builds the site and writes it, unless any stage found an error: then the
@@ -141,8 +173,8 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
     let rendered = render_site(opts, &mut diags, &progress);
     let mut report = BuildReport::default();
     if let Some(r) = &rendered {
-        report.pages = r.site.pages.len();
-        report.questions = r.site.question_count();
+        report.pages = r.sites().map(|s| s.pages.len()).sum();
+        report.questions = r.sites().map(Site::question_count).sum();
     }
     let failed = diags.iter().any(Diagnostic::is_error);
     if let (Some(r), false) = (rendered, failed) {
@@ -177,8 +209,8 @@ pub fn check(opts: &BuildOptions) -> BuildReport {
     progress.finish();
     let mut report = BuildReport::default();
     if let Some(r) = rendered {
-        report.pages = r.site.pages.len();
-        report.questions = r.site.question_count();
+        report.pages = r.sites().map(|s| s.pages.len()).sum();
+        report.questions = r.sites().map(Site::question_count).sum();
     }
     report.diagnostics = sorted(diags);
     report.elapsed = start.elapsed();

@@ -4,6 +4,8 @@
 //! loading carries on so one run reports them all.
 
 pub mod front_matter;
+pub mod git;
+pub mod incremental;
 pub mod links;
 pub mod walk;
 
@@ -14,7 +16,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diag::{Diagnostic, Severity};
-use crate::markdown::{self, Console, Rendered, WidgetHost};
+use crate::markdown::{self, Console, Lang, Rendered, WidgetHost};
 use crate::model::{Category, CategoryFront, FrontMatter, Page, Site, SourceFile};
 
 /// The folder under the site root that holds the pages.
@@ -39,8 +41,33 @@ pub struct Loaded {
     pub assets: Vec<String>,
 }
 
-/// Loads the site at `root` with an already-read configuration.
+/// Loads the site at `root` in its own language (translations are left
+/// out; see [`load_all`]).
 pub fn load(root: &Path, config: Config, opts: &LoadOptions<'_>) -> Loaded {
+    let mut all = load_all(root, config, opts);
+    let site = if all.sites.is_empty() {
+        None
+    } else {
+        Some(all.sites.remove(0))
+    };
+    Loaded {
+        site,
+        diagnostics: all.diagnostics,
+        assets: all.assets,
+    }
+}
+
+/// Every language of a site: the site's own first, then each translation.
+pub struct LoadedAll {
+    pub sites: Vec<Site>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Files under content/ to publish unchanged (content-relative paths).
+    pub assets: Vec<String>,
+}
+
+/// Loads the site at `root` in every language it has: files named
+/// `name.<language>.md` belong to the translation into that language.
+pub fn load_all(root: &Path, config: Config, opts: &LoadOptions<'_>) -> LoadedAll {
     let mut diags = Vec::new();
     let content_dir = root.join(CONTENT_DIR);
     if !content_dir.is_dir() {
@@ -49,14 +76,107 @@ pub fn load(root: &Path, config: Config, opts: &LoadOptions<'_>) -> Loaded {
             CONTENT_DIR,
             "no content/ folder: a site keeps its pages in content/",
         ));
-        return Loaded {
-            site: None,
+        return LoadedAll {
+            sites: Vec::new(),
             diagnostics: diags,
             assets: Vec::new(),
         };
     }
     let found = walk::walk(root, &content_dir, &mut diags);
-    let root_path = config.root_path();
+    let languages: Vec<Lang> = std::iter::once(config.language)
+        .chain(config.translations.iter().map(|t| t.language))
+        .collect();
+    let mut per_language: Vec<Vec<(String, String)>> = vec![Vec::new(); languages.len()];
+    for (rel, text) in found.markdown {
+        let lang = file_language(&rel, &languages[1..]);
+        let i = lang
+            .and_then(|l| languages.iter().position(|&x| x == l))
+            .unwrap_or(0);
+        per_language[i].push((rel, text));
+    }
+    let git_dates = git::last_commit_dates(root, CONTENT_DIR);
+    let mut sites = Vec::new();
+    for (lang, files) in languages.iter().zip(per_language) {
+        let input = LanguageInput {
+            lang: *lang,
+            dirs: &found.dirs,
+            markdown: files,
+            git_dates: &git_dates,
+        };
+        let loaded = load_language(root, config.clone(), input, opts);
+        diags.extend(loaded.diagnostics);
+        sites.extend(loaded.site);
+    }
+    LoadedAll {
+        sites,
+        diagnostics: diags,
+        assets: found.assets,
+    }
+}
+
+/// The translation a file belongs to, by its `.<language>.md` suffix.
+fn file_language(rel: &str, translations: &[Lang]) -> Option<Lang> {
+    translations
+        .iter()
+        .copied()
+        .find(|&l| rel.ends_with(&format!(".{}.md", crate::config::lang_code(l))))
+}
+
+/// `billing/faq.en.md` → `billing/faq.md` for language `en`.
+fn strip_language(rel: &str, lang: Lang, is_translation: bool) -> String {
+    let suffix = format!(".{}.md", crate::config::lang_code(lang));
+    match rel.strip_suffix(&suffix) {
+        Some(stem) if is_translation => format!("{stem}.md"),
+        _ => rel.to_owned(),
+    }
+}
+
+/// One language's share of the content folder.
+struct LanguageInput<'a> {
+    lang: Lang,
+    dirs: &'a [String],
+    markdown: Vec<(String, String)>,
+    /// Last-commit dates of every content file.
+    git_dates: &'a HashMap<String, String>,
+}
+
+/// Loads one language's files into a site.
+fn load_language(
+    root: &Path,
+    config: Config,
+    input: LanguageInput<'_>,
+    opts: &LoadOptions<'_>,
+) -> Loaded {
+    let LanguageInput {
+        lang,
+        dirs,
+        markdown,
+        git_dates,
+    } = input;
+    let mut diags = Vec::new();
+    let translation = config
+        .translations
+        .iter()
+        .find(|t| t.language == lang)
+        .cloned();
+    let is_translation = translation.is_some();
+    let root_path = match is_translation {
+        true => format!("{}{}", config.root_path(), crate::config::lang_folder(lang)),
+        false => config.root_path(),
+    };
+    let site_title = translation
+        .as_ref()
+        .and_then(|t| t.title.clone())
+        .unwrap_or_else(|| config.title.clone());
+    let site_description = translation
+        .as_ref()
+        .and_then(|t| t.description.clone())
+        .unwrap_or_else(|| config.description.clone());
+    let found = walk::Found {
+        dirs: dirs.to_vec(),
+        markdown,
+        assets: Vec::new(),
+    };
 
     // Categories: one per folder, the root first.
     let mut categories: Vec<Category> = Vec::new();
@@ -83,12 +203,12 @@ pub fn load(root: &Path, config: Config, opts: &LoadOptions<'_>) -> Loaded {
             },
             dir: dir.clone(),
             title: if dir.is_empty() {
-                config.title.clone()
+                site_title.clone()
             } else {
                 name
             },
             description: if dir.is_empty() {
-                config.description.clone()
+                site_description.clone()
             } else {
                 String::new()
             },
@@ -106,11 +226,12 @@ pub fn load(root: &Path, config: Config, opts: &LoadOptions<'_>) -> Loaded {
     let mut pages: Vec<Page> = Vec::new();
     for (rel, text) in found.markdown {
         let shown = PathBuf::from(CONTENT_DIR).join(&rel);
+        let key = strip_language(&rel, lang, is_translation);
         let dir = parent_dir(&rel).to_owned();
         let Some(&cat) = by_dir.get(&dir) else {
             continue;
         };
-        let is_index = rel.rsplit('/').next() == Some("_index.md");
+        let is_index = key.rsplit('/').next() == Some("_index.md");
         if is_index {
             match front_matter::parse::<CategoryFront>(&shown, &text) {
                 Ok((fm, body_start)) => {
@@ -139,10 +260,10 @@ pub fn load(root: &Path, config: Config, opts: &LoadOptions<'_>) -> Loaded {
                 continue;
             }
         };
-        let stem = rel
+        let stem = key
             .rsplit('/')
             .next()
-            .unwrap_or(&rel)
+            .unwrap_or(&key)
             .trim_end_matches(".md")
             .to_owned();
         let slug = match &front.slug {
@@ -175,8 +296,14 @@ pub fn load(root: &Path, config: Config, opts: &LoadOptions<'_>) -> Loaded {
         let id = pages.len();
         let path = format!("{}{}/", categories[cat].path, slug);
         categories[cat].pages.push(id);
+        let updated = front
+            .updated
+            .clone()
+            .or_else(|| git_dates.get(&rel).cloned());
         pages.push(Page {
             id,
+            key,
+            updated,
             source,
             front,
             title,
@@ -213,13 +340,22 @@ pub fn load(root: &Path, config: Config, opts: &LoadOptions<'_>) -> Loaded {
 
     // Every link target, then render with links resolved.
     let mut index = links::LinkIndex::new(&root_path);
+    // A translation's files answer to their own name (`faq.en.md`) and to
+    // the original's (`faq.md`), so translated links need no rewriting.
     for p in &pages {
         let rel = content_rel(&p.source.shown);
         index.insert(&rel, &p.path, p.outline.anchors.iter().cloned());
+        index.insert(&p.key, &p.path, p.outline.anchors.iter().cloned());
     }
     for c in &categories {
         if let Some(src) = &c.index {
-            index.insert(&content_rel(&src.shown), &c.path, std::iter::empty());
+            let rel = content_rel(&src.shown);
+            index.insert(&rel, &c.path, std::iter::empty());
+            index.insert(
+                &strip_language(&rel, lang, is_translation),
+                &c.path,
+                std::iter::empty(),
+            );
         }
     }
     let console = console_of(&config, opts);
@@ -233,7 +369,7 @@ pub fn load(root: &Path, config: Config, opts: &LoadOptions<'_>) -> Loaded {
                 body_start: src.body_start,
             },
             &markdown::Options {
-                lang: config.language,
+                lang,
                 line_breaks: config.markdown.line_breaks,
                 cjk_emphasis: true,
                 raw_html: config.markdown.raw_html,
@@ -259,6 +395,10 @@ pub fn load(root: &Path, config: Config, opts: &LoadOptions<'_>) -> Loaded {
     let site = Site {
         root: root.to_path_buf(),
         config,
+        lang,
+        title: site_title,
+        description: site_description,
+        root_path,
         categories,
         pages,
     };

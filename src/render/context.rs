@@ -41,6 +41,26 @@ pub struct SiteContext {
     pub search_wasm_url: String,
     /// faqtory's version, for `<meta name="generator">`.
     pub generator: String,
+    /// Every language the site is built in (home page of each), the current
+    /// one marked; a single entry when the site has no translations.
+    pub languages: Vec<LangLink>,
+    /// Where "was this helpful?" POSTs `{page, question, helpful}`; empty:
+    /// show no feedback control.
+    pub feedback_endpoint: String,
+}
+
+/// One language version of a page.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct LangLink {
+    /// BCP 47 tag (`zh-CN`, `en`), for `hreflang`.
+    pub code: String,
+    /// The language's own name (`简体中文`, `English`).
+    pub name: String,
+    pub url: String,
+    /// This is the language being shown.
+    pub current: bool,
+    /// The page exists in this language (false: `url` is that language's home).
+    pub exists: bool,
 }
 
 /// `<head>` data of the page being rendered.
@@ -58,6 +78,9 @@ pub struct Meta {
     /// schema.org JSON-LD, ready for a `<script type="application/ld+json">`
     /// (`<` already escaped); empty when the page has none.
     pub json_ld: String,
+    /// This page in every language of the site (for a language switcher and
+    /// `<link rel="alternate" hreflang>`); one entry without translations.
+    pub translations: Vec<LangLink>,
 }
 
 /// A titled link.
@@ -172,8 +195,11 @@ pub struct PageView {
     pub url: String,
     /// The page has no `###` questions.
     pub is_article: bool,
-    /// Front matter `updated` (`YYYY-MM-DD`), or empty.
+    /// Last updated (`YYYY-MM-DD`): front matter `updated`, else the date of
+    /// the file's last git commit, else empty.
     pub updated: String,
+    /// "Edit this page" URL from site.yaml's `edit_url`, or empty.
+    pub edit_url: String,
     pub tags: Vec<String>,
     /// Front matter `extra`, as written.
     pub extra: serde_json::Map<String, serde_json::Value>,

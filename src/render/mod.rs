@@ -2,6 +2,7 @@
 //! from disk (the theme is loaded by [`theme::load`]) and writes nothing.
 
 pub mod context;
+pub mod incremental;
 pub mod seo;
 pub mod theme;
 
@@ -31,6 +32,44 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
 const HOME_PAGES_PER_CATEGORY: usize = 8;
 const HOME_QUESTIONS_PER_PAGE: usize = 3;
 
+/// The languages a site is built in, so each page can link to its
+/// translations. Built once from all the loaded sites.
+#[derive(Clone, Debug, Default)]
+pub struct LanguageMap {
+    pub languages: Vec<LanguageEntry>,
+}
+
+/// One language of the site.
+#[derive(Clone, Debug)]
+pub struct LanguageEntry {
+    pub code: String,
+    pub name: String,
+    /// Root path of that language (`/`, `/en/`).
+    pub root: String,
+    /// Page key (see [`crate::model::Page::key`]) → page path.
+    pub pages: HashMap<String, String>,
+}
+
+impl LanguageMap {
+    pub fn from_sites(sites: &[Site]) -> LanguageMap {
+        LanguageMap {
+            languages: sites
+                .iter()
+                .map(|s| LanguageEntry {
+                    code: crate::config::lang_code(s.lang).to_owned(),
+                    name: crate::config::lang_name(s.lang).to_owned(),
+                    root: s.root_path.clone(),
+                    pages: s
+                        .pages
+                        .iter()
+                        .map(|p| (p.key.clone(), p.path.clone()))
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+}
+
 /// A compiled theme bound to one site.
 pub struct Renderer {
     tera: tera::Tera,
@@ -38,6 +77,7 @@ pub struct Renderer {
     template_files: HashMap<String, (PathBuf, String)>,
     site_ctx: SiteContext,
     statics: Vec<(String, Vec<u8>)>,
+    languages: LanguageMap,
 }
 
 /// Extra files the build adds to `assets/` (the wasm modules, data files),
@@ -51,6 +91,7 @@ impl Renderer {
         site: &Site,
         theme: Theme,
         extra_assets: Vec<ExtraAsset>,
+        languages: LanguageMap,
     ) -> Result<Renderer, Vec<Diagnostic>> {
         let mut tera = tera::Tera::new();
         let mut diags = Vec::new();
@@ -78,7 +119,9 @@ impl Renderer {
         if !diags.is_empty() {
             return Err(diags);
         }
-        let root = site.config.root_path();
+        let root = site.root_path.clone();
+        // Translations share the site's one copy of the theme's assets.
+        let assets_root = site.config.root_path();
         let mut statics = theme.statics;
         statics.extend(extra_assets);
         let assets = statics
@@ -86,20 +129,37 @@ impl Renderer {
             .map(|(rel, bytes)| {
                 (
                     rel.clone(),
-                    format!("{root}assets/{rel}?v={}", fingerprint(bytes)),
+                    format!("{assets_root}assets/{rel}?v={}", fingerprint(bytes)),
                 )
             })
             .collect();
         let site_ctx = SiteContext {
-            title: site.config.title.clone(),
-            description: site.config.description.clone(),
+            title: site.title.clone(),
+            description: site.description.clone(),
             language: lang_tag(site),
+            languages: languages
+                .languages
+                .iter()
+                .map(|l| LangLink {
+                    code: l.code.clone(),
+                    name: l.name.clone(),
+                    url: l.root.clone(),
+                    current: l.root == site.root_path,
+                    exists: true,
+                })
+                .collect(),
+            feedback_endpoint: site
+                .config
+                .feedback
+                .as_ref()
+                .map(|f| f.endpoint.clone())
+                .unwrap_or_default(),
             base_url: crate::config::origin_of(&site.config.base_url),
             home_url: root.clone(),
             questions_url: format!("{root}questions/"),
             search_url: format!("{root}search/"),
             search_manifest_url: format!("{root}search/manifest.json"),
-            search_wasm_url: format!("{root}assets/search.wasm"),
+            search_wasm_url: format!("{assets_root}assets/search.wasm"),
             root,
             assets,
             strings: theme.strings,
@@ -110,6 +170,7 @@ impl Renderer {
             template_files,
             site_ctx,
             statics,
+            languages,
         })
     }
 
@@ -155,11 +216,25 @@ impl Renderer {
             }
         }
         files.push(seo::sitemap(site, &self.site_ctx));
-        files.push(seo::robots(&self.site_ctx));
-        for (rel, bytes) in &self.statics {
+        if self.is_main_language(site) {
+            let sitemaps: Vec<String> = self
+                .languages
+                .languages
+                .iter()
+                .map(|l| format!("{}{}sitemap.xml", self.site_ctx.base_url, l.root))
+                .collect();
+            files.push(seo::robots(&sitemaps));
+        }
+        for (rel, bytes) in self.statics.iter().filter(|_| self.is_main_language(site)) {
             files.push(OutputFile::new(format!("assets/{rel}"), bytes.clone()));
         }
         (files, dedup(diags))
+    }
+
+    /// The site's own language (not a translation): it owns the shared
+    /// files (assets, robots.txt).
+    fn is_main_language(&self, site: &Site) -> bool {
+        site.root_path == site.config.root_path()
     }
 
     fn url(&self, path: &str) -> String {
@@ -178,7 +253,30 @@ impl Renderer {
                 format!("{}{}", self.site_ctx.base_url, self.url(path))
             },
             json_ld: String::new(),
+            translations: self.translations(path, None),
         }
+    }
+
+    /// The page at `path` (with page key `key`, for FAQ pages) in every
+    /// language; where a page has no translation, that language's home.
+    fn translations(&self, path: &str, key: Option<&str>) -> Vec<LangLink> {
+        self.languages
+            .languages
+            .iter()
+            .map(|l| {
+                let found = match key {
+                    Some(k) => l.pages.get(k).cloned(),
+                    None => Some(path.to_owned()),
+                };
+                LangLink {
+                    code: l.code.clone(),
+                    name: l.name.clone(),
+                    url: format!("{}{}", l.root, found.as_deref().unwrap_or("")),
+                    current: l.root == self.site_ctx.root,
+                    exists: found.is_some(),
+                }
+            })
+            .collect()
     }
 
     pub fn render_home(&self, site: &Site) -> Result<OutputFile, Diagnostic> {
@@ -199,7 +297,7 @@ impl Renderer {
         };
         let ctx = HomeContext {
             site: &self.site_ctx,
-            meta: self.meta("home", &site.config.title, &site.config.description, ""),
+            meta: self.meta("home", &site.title, &site.description, ""),
             nav: self.nav(site, 0, None),
             home,
         };
@@ -271,7 +369,18 @@ impl Renderer {
             description: description.clone(),
             url: url.clone(),
             is_article: p.is_article(),
-            updated: p.front.updated.clone().unwrap_or_default(),
+            updated: p.updated.clone().unwrap_or_default(),
+            edit_url: site
+                .config
+                .edit_url
+                .as_ref()
+                .map(|u| {
+                    u.replace(
+                        "{path}",
+                        &p.source.shown.to_string_lossy().replace('\\', "/"),
+                    )
+                })
+                .unwrap_or_default(),
             tags: p.front.tags.clone(),
             extra: p.front.extra.clone(),
             toc: p
@@ -292,6 +401,7 @@ impl Renderer {
             },
         };
         let mut meta = self.meta("page", &p.title, &description, &p.path);
+        meta.translations = self.translations(&p.path, Some(&p.key));
         if !p.is_article() {
             meta.json_ld = seo::faq_json_ld(p);
         }
@@ -316,7 +426,7 @@ impl Renderer {
                 .map(|x| x.title.as_str())
                 .collect();
             let title = if chain.is_empty() {
-                site.config.title.clone()
+                site.title.clone()
             } else {
                 chain.join(" / ")
             };
@@ -414,7 +524,7 @@ impl Renderer {
             })
             .collect();
         let mut breadcrumbs = vec![Link {
-            title: site.config.title.clone(),
+            title: site.title.clone(),
             url: self.site_ctx.root.clone(),
         }];
         let upto = if page.is_some() {
@@ -532,10 +642,7 @@ fn first_words(doc: &crate::markdown::Rendered, n: usize) -> String {
 }
 
 pub fn lang_tag(site: &Site) -> String {
-    match site.config.language {
-        crate::markdown::Lang::Zh => "zh-CN".into(),
-        crate::markdown::Lang::En => "en".into(),
-    }
+    crate::config::lang_code(site.lang).to_owned()
 }
 
 /// FNV-1a, 64-bit, as 12 hex digits: a stable content hash for cache busting.

@@ -54,22 +54,20 @@ pub fn sitemap(site: &Site, ctx: &SiteContext) -> OutputFile {
         url(&c.path, None);
     }
     for p in &site.pages {
-        url(&p.path, p.front.updated.as_deref());
+        url(&p.path, p.updated.as_deref());
     }
     url("questions/", None);
     xml.push_str("</urlset>\n");
     OutputFile::new("sitemap.xml", xml)
 }
 
-/// `robots.txt` pointing at the sitemap.
-pub fn robots(ctx: &SiteContext) -> OutputFile {
-    OutputFile::new(
-        "robots.txt",
-        format!(
-            "User-agent: *\nAllow: /\n\nSitemap: {}{}sitemap.xml\n",
-            ctx.base_url, ctx.root
-        ),
-    )
+/// `robots.txt` naming every language's sitemap.
+pub fn robots(sitemaps: &[String]) -> OutputFile {
+    let mut text = String::from("User-agent: *\nAllow: /\n\n");
+    for s in sitemaps {
+        text.push_str(&format!("Sitemap: {s}\n"));
+    }
+    OutputFile::new("robots.txt", text)
 }
 
 /// A page at `alias` (site-relative) that sends readers on to `to`.
