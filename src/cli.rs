@@ -33,6 +33,8 @@ pub enum Command {
     Check(RootArgs),
     /// Create a small working site in DIR.
     New(NewArgs),
+    /// Preview the site locally with live reload.
+    Serve(crate::serve::ServeArgs),
 }
 
 #[derive(Args, Debug, Clone)]
@@ -87,6 +89,7 @@ pub fn run(cli: Cli) -> i32 {
             let report = pipeline::check(&opts);
             finish(&report, "Checked", &a.root)
         }
+        Command::Serve(a) => crate::serve::run(&a),
         Command::New(a) => match crate::scaffold::create(&a.dir) {
             Ok(()) => {
                 println!(

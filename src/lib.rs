@@ -17,5 +17,6 @@ pub mod progress;
 pub mod refund;
 pub mod render;
 pub mod scaffold;
+pub mod serve;
 pub mod widgets;
 pub mod yaml;

@@ -1,0 +1,312 @@
+//! Building for the preview: a full build through the library's
+//! [`pipeline::render_site`] (in memory, never into `public/`), or an
+//! incremental one when only page bodies changed. Either way the result goes
+//! into the [`Store`] and open pages are told what changed.
+//!
+//! A failed build changes no served file: the last good site stays up and
+//! the errors go to the overlay until a build succeeds.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::content::incremental::{PageEdit, reload_page};
+use crate::content::{CONTENT_DIR, LoadOptions};
+use crate::diag::Diagnostic;
+use crate::model::Site;
+use crate::pipeline::{self, BuildOptions};
+use crate::progress::Progress;
+use crate::render::incremental::Session;
+use crate::widgets::SiteWidgets;
+
+use super::paths::url_of_key;
+use super::store::{Entry, Event, Store};
+
+/// What changed on disk since the last build, sorted into what it takes.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Changes {
+    /// Anything that needs the whole site rebuilt (config, templates, a
+    /// new, deleted or renamed file, a watcher hiccup).
+    pub full: bool,
+    /// Stylesheets of a theme changed.
+    pub css: bool,
+    /// Existing markdown files that were edited (`content/a/b.md`).
+    pub pages: BTreeSet<PathBuf>,
+    /// Existing content assets that were edited (`a/img.png`, content-relative).
+    pub assets: BTreeSet<String>,
+}
+
+impl Changes {
+    pub fn is_empty(&self) -> bool {
+        !self.full && !self.css && self.pages.is_empty() && self.assets.is_empty()
+    }
+}
+
+/// The model of the last good build, kept for incremental rebuilds.
+struct Live {
+    /// The site, then its translations.
+    sites: Vec<Site>,
+    widgets: SiteWidgets,
+    /// Compiled on the first incremental rebuild after a full one.
+    session: Option<Session>,
+    /// Diagnostics of the last good build (warnings).
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// How a rebuild went, for the log line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Nothing,
+    Full { changed: usize },
+    Incremental { changed: usize },
+    Failed { errors: usize },
+}
+
+/// Owns the model; the only writer of the [`Store`].
+pub struct Builder {
+    opts: BuildOptions,
+    store: Arc<Store>,
+    live: Option<Live>,
+    /// The last build failed: the next change rebuilds everything, so the
+    /// errors shown are always those of the whole site.
+    failing: bool,
+}
+
+impl Builder {
+    pub fn new(opts: BuildOptions, store: Arc<Store>) -> Builder {
+        Builder {
+            opts,
+            store,
+            live: None,
+            failing: false,
+        }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.opts.root
+    }
+
+    pub fn store(&self) -> &Arc<Store> {
+        &self.store
+    }
+
+    /// Is `key` (content-relative) an asset the last good build published?
+    pub fn is_known_asset(&self, key: &str) -> bool {
+        self.live.is_some() && self.store.contains(key)
+    }
+
+    /// Is `shown` (`content/a/b.md`) a loaded page or category index?
+    pub fn is_known_source(&self, shown: &Path) -> bool {
+        self.live.as_ref().is_some_and(|l| {
+            l.sites.iter().any(|s| {
+                s.pages.iter().any(|p| p.source.shown == shown)
+                    || s.categories
+                        .iter()
+                        .any(|c| c.index.as_ref().is_some_and(|i| i.shown == shown))
+            })
+        })
+    }
+
+    /// Is `dir` (`content/a`) a category folder of the last good build?
+    pub fn is_known_dir(&self, dir: &Path) -> bool {
+        let Ok(rel) = dir.strip_prefix(CONTENT_DIR) else {
+            return false;
+        };
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        self.live.as_ref().is_some_and(|l| {
+            l.sites
+                .first()
+                .is_some_and(|s| s.categories.iter().any(|c| c.dir == rel))
+        })
+    }
+
+    /// Rebuilds for `changes` and tells open pages.
+    pub fn apply(&mut self, changes: &Changes) -> Outcome {
+        if changes.is_empty() {
+            return Outcome::Nothing;
+        }
+        if changes.full || changes.css || self.live.is_none() || self.failing {
+            let css_only = changes.css
+                && !changes.full
+                && changes.pages.is_empty()
+                && changes.assets.is_empty();
+            return self.full(css_only);
+        }
+        match self.incremental(changes) {
+            Some(outcome) => outcome,
+            None => self.full(false),
+        }
+    }
+
+    /// Loads and renders the whole site.
+    pub fn full(&mut self, css_only: bool) -> Outcome {
+        let mut diags = Vec::new();
+        let rendered = pipeline::render_site(&self.opts, &mut diags, &Progress::new(false));
+        let diags = sorted(diags);
+        let rendered = match rendered {
+            Some(r) if !diags.iter().any(Diagnostic::is_error) => r,
+            _ => return self.failed(diags),
+        };
+        let files: HashMap<String, Entry> = rendered
+            .files
+            .into_par_iter()
+            .map(|f| {
+                let e = Entry::new(&f.path, f.bytes);
+                (f.path, e)
+            })
+            .collect();
+        let changed = self.store.replace_all(files);
+        let mut sites = vec![rendered.site];
+        sites.extend(rendered.translations);
+        let mut widget_diags = Vec::new();
+        let widgets =
+            SiteWidgets::load(&self.opts.root, sites[0].config.language, &mut widget_diags);
+        self.live = Some(Live {
+            sites,
+            widgets,
+            session: None,
+            diagnostics: diags.clone(),
+        });
+        self.refresh_search();
+        self.succeeded(&diags, &changed, css_only);
+        Outcome::Full {
+            changed: changed.len(),
+        }
+    }
+
+    /// Re-renders only what the edited pages show in. `None`: the edit
+    /// needs a full build.
+    fn incremental(&mut self, changes: &Changes) -> Option<Outcome> {
+        let live = self.live.as_mut()?;
+        let load_opts = LoadOptions {
+            console_base_url: self.opts.console_base_url.clone(),
+            strict: self.opts.strict,
+            widgets: &live.widgets,
+        };
+        let mut updates: Vec<(String, Option<Entry>)> = Vec::new();
+        let mut new_diags: Vec<Diagnostic> = Vec::new();
+        let mut touched: Vec<(usize, usize)> = Vec::new();
+        for shown in &changes.pages {
+            let text = std::fs::read_to_string(self.opts.root.join(shown)).ok()?;
+            match reload_page(&mut live.sites, shown, text, &load_opts) {
+                PageEdit::Unchanged => {}
+                PageEdit::Structural => return None,
+                PageEdit::Failed(ds) => {
+                    let mut all: Vec<Diagnostic> = live
+                        .diagnostics
+                        .iter()
+                        .filter(|d| d.file != *shown)
+                        .cloned()
+                        .collect();
+                    all.extend(ds);
+                    return Some(self.failed(sorted(all)));
+                }
+                PageEdit::Body {
+                    site,
+                    page,
+                    diagnostics,
+                } => {
+                    live.diagnostics.retain(|d| d.file != *shown);
+                    new_diags.extend(diagnostics);
+                    touched.push((site, page));
+                }
+            }
+        }
+        if !touched.is_empty() && live.session.is_none() {
+            live.session = Session::new(&live.sites, &live.widgets).ok();
+        }
+        let session = live.session.as_ref();
+        for (s, page) in touched {
+            let files = session?.page_files(&live.sites, s, page).ok()?;
+            updates.extend(
+                files
+                    .into_iter()
+                    .map(|f| (f.path.clone(), Some(Entry::new(&f.path, f.bytes)))),
+            );
+        }
+        for asset in &changes.assets {
+            let from = self.opts.root.join(CONTENT_DIR).join(asset);
+            let bytes = std::fs::read(from).ok()?;
+            updates.push((asset.clone(), Some(Entry::new(asset, bytes))));
+        }
+        live.diagnostics.extend(new_diags);
+        let diags = sorted(live.diagnostics.clone());
+        live.diagnostics = diags.clone();
+        let changed = self.store.update(updates);
+        self.succeeded(&diags, &changed, false);
+        Some(Outcome::Incremental {
+            changed: changed.len(),
+        })
+    }
+
+    fn failed(&mut self, diags: Vec<Diagnostic>) -> Outcome {
+        self.failing = true;
+        let status = self.store.set_status(false, &diags);
+        self.store.send(Event {
+            name: "build-error",
+            data: serde_json::to_string(&status).unwrap_or_default(),
+        });
+        Outcome::Failed {
+            errors: status.errors.len(),
+        }
+    }
+
+    fn succeeded(&mut self, diags: &[Diagnostic], changed: &[String], css_only: bool) {
+        let recovered = self.failing;
+        self.failing = false;
+        let status = self.store.set_status(true, diags);
+        if recovered {
+            self.store.send(Event {
+                name: "build-ok",
+                data: serde_json::to_string(&status).unwrap_or_default(),
+            });
+        }
+        if changed.is_empty() {
+            return;
+        }
+        let generation = status.generation;
+        if css_only {
+            let sheets: Vec<serde_json::Value> = changed
+                .iter()
+                .filter(|k| k.ends_with(".css"))
+                .filter_map(|k| {
+                    let e = self.store.get(k)?;
+                    let fp = crate::render::fingerprint(&e.bytes);
+                    Some(serde_json::json!({
+                        "path": format!("/{k}"),
+                        "url": format!("/{k}?v={fp}"),
+                    }))
+                })
+                .collect();
+            self.store.send(Event {
+                name: "css",
+                data: serde_json::json!({ "generation": generation, "sheets": sheets }).to_string(),
+            });
+            return;
+        }
+        let urls: Vec<String> = changed.iter().map(|k| url_of_key(k)).collect();
+        self.store.send(Event {
+            name: "reload",
+            data: serde_json::json!({ "generation": generation, "all": false, "changed": urls })
+                .to_string(),
+        });
+    }
+
+    /// The tantivy index behind `/api/search`.
+    ///
+    /// HOOK(search): the search module has `api_search_json(index, q, limit)`
+    /// but no function yet that turns a loaded site into `SearchDoc`s; when
+    /// it lands, build the index here (`search::build_index(&docs, None)`),
+    /// from `self.live.sites`.
+    fn refresh_search(&mut self) {
+        self.store.set_search_index(None);
+    }
+}
+
+fn sorted(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut list = crate::diag::Diagnostics::new();
+    list.extend(diags);
+    list.sorted()
+}
