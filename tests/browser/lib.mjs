@@ -22,19 +22,26 @@ function faqtoryCommand() {
 
 /**
  * Builds the sample site (REPO/site.yaml + content/ + themes/) into a fresh
- * temporary folder, with `site.yaml` keys overridden (e.g. theme, language).
- * Returns the output folder.
+ * temporary folder, with top-level `site.yaml` keys overridden: a scalar
+ * value replaces the key's line (or is added), an object is added as a block
+ * when the key is absent. Returns the output folder.
  */
-export function buildVariant(name, overrides) {
+export function buildVariant(name, overrides, source = REPO) {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), `faqtory-${name}-`));
-  let yaml = fs.readFileSync(path.join(REPO, "site.yaml"), "utf8");
+  let yaml = fs.readFileSync(path.join(source, "site.yaml"), "utf8");
   for (const [key, value] of Object.entries(overrides)) {
     const re = new RegExp(`^${key}:.*$`, "m");
-    if (!re.test(yaml)) throw new Error(`site.yaml has no top-level \`${key}:\` to override`);
-    yaml = yaml.replace(re, `${key}: ${value}`);
+    if (typeof value === "object") {
+      if (re.test(yaml)) continue; // the site sets it already
+      yaml += `\n${key}:\n` + Object.entries(value).map(([k, v]) => `  ${k}: ${v}\n`).join("");
+    } else if (re.test(yaml)) {
+      yaml = yaml.replace(re, `${key}: ${value}`);
+    } else {
+      yaml += `\n${key}: ${value}\n`;
+    }
   }
   fs.writeFileSync(path.join(root, "site.yaml"), yaml);
-  fs.cpSync(path.join(REPO, "content"), path.join(root, "content"), { recursive: true });
+  fs.cpSync(path.join(source, "content"), path.join(root, "content"), { recursive: true });
   // The themes as they are on disk (not the copy built into the binary).
   fs.cpSync(path.join(REPO, "themes"), path.join(root, "themes"), { recursive: true });
   const out = path.join(root, "public");
@@ -43,7 +50,17 @@ export function buildVariant(name, overrides) {
   if (r.status !== 0) {
     throw new Error(`faqtory build (${name}) failed with ${r.status}:\n${r.stdout}\n${r.stderr}`);
   }
-  return out;
+  // Serve the site under its base_url's path, as it will be deployed.
+  const base = new URL((yaml.match(/^base_url:\s*"?([^"\s]+)/m) || [])[1] || "https://example.invalid/");
+  const rootPath = base.pathname.endsWith("/") ? base.pathname : base.pathname + "/";
+  let mount = out;
+  if (rootPath !== "/") {
+    mount = path.join(root, "mount");
+    const at = path.join(mount, rootPath);
+    fs.mkdirSync(path.dirname(at.replace(/\/$/, "")), { recursive: true });
+    fs.symlinkSync(out, at.replace(/\/$/, ""));
+  }
+  return { out, mount, rootPath, origin: base.origin };
 }
 
 const TYPES = {
@@ -69,21 +86,30 @@ export function resolveFile(dir, urlPath) {
   } catch { return null; }
 }
 
-/** Serves `dir` on 127.0.0.1 (random port); unknown paths get 404.html with status 404. */
-export function serve(dir) {
+/**
+ * Serves `dir` on 127.0.0.1 (random port); unknown paths get 404.html with
+ * status 404. POSTs to /api/feedback are answered 204 and kept in `feedback`.
+ */
+export function serve(dir, notFound = path.join(dir, "404.html")) {
+  const feedback = [];
   const server = http.createServer((req, res) => {
+    if (req.method === "POST" && req.url === "/api/feedback") {
+      let body = "";
+      req.on("data", (c) => { body += c; });
+      req.on("end", () => { feedback.push({ type: req.headers["content-type"], body }); res.writeHead(204); res.end(); });
+      return;
+    }
     const file = resolveFile(dir, req.url || "/");
     if (file) {
       res.writeHead(200, { "content-type": TYPES[path.extname(file)] || "application/octet-stream" });
       res.end(fs.readFileSync(file));
     } else {
-      const nf = path.join(dir, "404.html");
       res.writeHead(404, { "content-type": TYPES[".html"] });
-      res.end(fs.existsSync(nf) ? fs.readFileSync(nf) : "not found");
+      res.end(fs.existsSync(notFound) ? fs.readFileSync(notFound) : "not found");
     }
   });
   return new Promise((resolve) => {
-    server.listen(0, "127.0.0.1", () => resolve({ server, origin: `http://127.0.0.1:${server.address().port}` }));
+    server.listen(0, "127.0.0.1", () => resolve({ server, feedback, origin: `http://127.0.0.1:${server.address().port}` }));
   });
 }
 
@@ -92,23 +118,23 @@ function decodeEntities(s) {
 }
 
 /**
- * Crawls the built site from `/` (plus every sitemap URL) over the file
+ * Crawls the built site from its root path (plus every sitemap URL) over the file
  * system and checks that every internal href/src resolves to a file and
  * every `#fragment` to an element id on the target page. Returns a list of
  * problems ("page: link → reason").
  */
-export function crawl(dir, baseUrl) {
+export function crawl(dir, origin, rootPath = "/") {
   const problems = [];
   const ids = new Map(); // file → Set of ids
   const seen = new Set();
-  const queue = ["/", "/404.html"];
-  const sitemap = resolveFile(dir, "/sitemap.xml");
+  const queue = [rootPath, `${rootPath}404.html`];
+  const sitemap = resolveFile(dir, `${rootPath}sitemap.xml`);
   if (!sitemap) problems.push("sitemap.xml missing");
   else {
     for (const m of fs.readFileSync(sitemap, "utf8").matchAll(/<loc>([^<]+)<\/loc>/g)) {
       const loc = decodeEntities(m[1]);
-      if (!loc.startsWith(baseUrl)) problems.push(`sitemap.xml: ${loc} is not under base_url ${baseUrl}`);
-      else queue.push(loc.slice(baseUrl.length) || "/");
+      if (!loc.startsWith(origin + rootPath)) problems.push(`sitemap.xml: ${loc} is not under ${origin + rootPath}`);
+      else queue.push(loc.slice(origin.length));
     }
   }
   const idsOf = (file) => {
@@ -146,4 +172,34 @@ export function crawl(dir, baseUrl) {
     }
   }
   return { problems, pages: seen.size, links: checks.length };
+}
+
+/**
+ * Picks one page of each kind from a built site, so the tests follow the
+ * sample content instead of hard-coding its paths: the first category, the
+ * largest FAQ page (most dialect features), the first article.
+ */
+export function discoverPages(dir) {
+  const found = { category: [], faq: [], article: [] };
+  const langOf = (html) => (html.match(/<html lang="([^"]+)"/) || [])[1];
+  const mainLang = langOf(fs.readFileSync(path.join(dir, "index.html"), "utf8"));
+  const walk = (d) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const full = path.join(d, e.name);
+      if (e.isDirectory()) { if (e.name !== "assets") walk(full); continue; }
+      if (e.name !== "index.html") continue;
+      const rel = "/" + path.relative(dir, d).split(path.sep).join("/") + "/";
+      if (rel === "/./" || rel === "//" || rel === "/questions/" || rel === "/search/") continue;
+      const html = fs.readFileSync(full, "utf8");
+      if (/http-equiv="refresh"/.test(html) && html.length < 2048) continue;
+      if (langOf(html) !== mainLang) continue; // a translation; reached through the language links
+      const isPage = /property="og:type" content="article"/.test(html);
+      const kind = !isPage ? "category" : /"FAQPage"/.test(html) ? "faq" : "article";
+      found[kind].push({ path: rel, size: html.length });
+    }
+  };
+  walk(dir);
+  for (const k of Object.keys(found)) found[k].sort((a, b) => a.path.localeCompare(b.path));
+  found.faq.sort((a, b) => b.size - a.size);
+  return { category: found.category[0]?.path, faq: found.faq[0]?.path, article: found.article[0]?.path };
 }

@@ -4,7 +4,7 @@
 //
 // Builds the sample site in three variants (default theme in zh-CN and en,
 // the console theme), serves each on 127.0.0.1 and checks, for the home,
-// category, FAQ, search and 404 pages at 360 px and 1280 px wide: no
+// category, FAQ, article, all-questions, search and 404 pages at 360 px and 1280 px wide: no
 // horizontal scrolling, no console errors, axe-core finds no serious or
 // critical violations in light and dark mode; keyboard-only navigation
 // reaches the search box and the question links; every internal link of
@@ -17,25 +17,57 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { createRequire } from "node:module";
-import { REPO, buildVariant, crawl, findChromium, serve } from "./lib.mjs";
+import { REPO, buildVariant, crawl, discoverPages, findChromium, serve } from "./lib.mjs";
 
 const require = createRequire(import.meta.url);
 const HERE = path.join(REPO, "tests/browser");
 const SHOTS = path.join(HERE, "screenshots");
 const AXE_SOURCE = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 
+const SITE_YAML = fs.readFileSync(path.join(REPO, "site.yaml"), "utf8");
+const yamlOf = (v) => (v.source ? fs.readFileSync(path.join(v.source, "site.yaml"), "utf8") : SITE_YAML);
+const HAS_TRANSLATIONS = /^translations:/m.test(SITE_YAML);
+const EDIT_URL = "https://git.example.com/help/edit/main/{path}";
 const VARIANTS = [
-  { name: "default-zh", overrides: { theme: "default", language: "zh-CN" } },
-  { name: "default-en", overrides: { theme: "default", language: "en" } },
-  { name: "console-zh", overrides: { theme: "console", language: "zh-CN" } },
+  // The sample site, plus an edit link and a feedback endpoint on this test server.
+  { name: "default-zh", overrides: { theme: "default", edit_url: JSON.stringify(EDIT_URL), feedback: { endpoint: "/api/feedback" } } },
+  // Without translations in the sample site, check the English UI on the same content.
+  ...(HAS_TRANSLATIONS ? [] : [{ name: "default-en", overrides: { theme: "default", language: "en" } }]),
+  { name: "console-zh", overrides: { theme: "console" } },
+  // A site with translations, deployed under a sub-path (the build-pipeline fixture).
+  { name: "default-i18n", overrides: { theme: "default" }, source: path.join(REPO, "tests/fixtures/i18n"), fixture: true },
 ];
-const PAGES = [
-  { kind: "home", path: "/" },
-  { kind: "category", path: "/cloud-market/" },
-  { kind: "faq", path: "/cloud-market/faq/" },
-  { kind: "search", path: "/search/?q=%E9%80%80%E6%AC%BE" },
-  { kind: "404", path: "/no-such-page/", status: 404 },
-];
+
+/** `<link rel="alternate" hreflang>` of a built page, as local paths. */
+function alternates(out, pagePath) {
+  const file = path.join(out, pagePath, "index.html");
+  if (!fs.existsSync(file)) return [];
+  const html = fs.readFileSync(file, "utf8");
+  const lang = (html.match(/<html lang="([^"]+)"/) || [])[1];
+  return [...html.matchAll(/<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">/g)].map((m) => ({
+    lang: m[1], path: new URL(m[2]).pathname, current: m[1] === lang,
+  }));
+}
+
+/** The pages to visit in a built site (paths found by discoverPages). */
+function pagesOf(out, root) {
+  const d = discoverPages(out);
+  const at = (p) => root + p.replace(/^\//, "");
+  const pages = [{ kind: "home", path: root }];
+  if (d.category) pages.push({ kind: "category", path: at(d.category) });
+  if (d.faq) pages.push({ kind: "faq", path: at(d.faq) });
+  if (d.article) pages.push({ kind: "article", path: at(d.article) });
+  pages.push({ kind: "questions", path: at("/questions/") });
+  pages.push({ kind: "search", path: at("/search/?q=%E9%80%80%E6%AC%BE") });
+  pages.push({ kind: "404", path: at("/no-such-page/"), status: 404 });
+  // Translations: the home and FAQ page in every other language they exist in.
+  for (const p of pages.filter((x) => x.kind === "home" || x.kind === "faq")) {
+    for (const alt of alternates(out, p.path.slice(root.length - 1))) {
+      if (!alt.current) pages.push({ kind: `${p.kind}-${alt.lang}`, path: alt.path, lang: alt.lang });
+    }
+  }
+  return pages;
+}
 const WIDTHS = [360, 1280];
 
 let passed = 0;
@@ -89,15 +121,21 @@ async function axeCheck(page) {
 }
 
 async function testVariant(browser, variant) {
-  const out = buildVariant(variant.name, variant.overrides);
-  const baseUrl = (fs.readFileSync(path.join(REPO, "site.yaml"), "utf8").match(/^base_url:\s*(\S+)/m) || [])[1] || "";
+  const built = buildVariant(variant.name, variant.overrides, variant.source);
   await check(`${variant.name}: every internal link and anchor resolves (crawl)`, async () => {
-    const { problems, pages, links } = crawl(out, baseUrl.replace(/\/$/, ""));
+    const { problems, pages, links } = crawl(built.mount, built.origin, built.rootPath);
     assert(pages >= 8 && links > 50, `crawl found only ${pages} pages and ${links} links`);
     assert(problems.length === 0, problems.join("\n"));
   });
-  const { server, origin } = await serve(out);
-  const lang = variant.overrides.language;
+  const PAGES = pagesOf(built.out, built.rootPath);
+  if (!variant.fixture) {
+    await check(`${variant.name}: the sample site has a category, an FAQ page and an article to test`, async () => {
+      const kinds = PAGES.map((p) => p.kind);
+      for (const k of ["category", "faq", "article"]) assert(kinds.includes(k), `no ${k} page found in the build`);
+    });
+  }
+  const { server, origin, feedback } = await serve(built.mount, path.join(built.out, "404.html"));
+  const siteLang = variant.overrides.language || (yamlOf(variant).match(/^language:\s*(\S+)/m) || [])[1] || "zh-CN";
   try {
     for (const width of WIDTHS) {
       const context = await browser.newContext({ viewport: { width, height: 900 }, deviceScaleFactor: 1 });
@@ -119,7 +157,8 @@ async function testVariant(browser, variant) {
           const resp = await page.goto(origin + pg.path, { waitUntil: "load" });
           status = resp.status();
           assert(status === (pg.status || 200), `status ${status}`);
-          assert((await page.getAttribute("html", "lang")) === lang, `lang is not ${lang}`);
+          const want = pg.lang || siteLang;
+          assert((await page.getAttribute("html", "lang")) === want, `lang is not ${want}`);
           assert(await page.$("#search-input"), "no #search-input");
           assert(await page.$("form.search[role=search] #search-results"), "no search form with #search-results");
         });
@@ -158,6 +197,27 @@ async function testVariant(browser, variant) {
             assert(got === want, `clipboard has ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
             assert((await page.textContent("#live")).trim().length > 0, "nothing announced");
           });
+          if (variant.overrides.feedback) {
+            await check(`${label}: "was this helpful?" POSTs {page, question, helpful}`, async () => {
+              const box = await page.$("section.question .feedback");
+              assert(box && (await box.isVisible()), "no visible feedback control");
+              const question = await page.evaluate((b) => b.closest("section.question").id, box);
+              feedback.length = 0;
+              await (await box.$("button[data-helpful=true]")).click();
+              for (let i = 0; i < 20 && !feedback.length; i++) await page.waitForTimeout(50);
+              assert(feedback.length === 1, `${feedback.length} POSTs received`);
+              assert(/application\/json/.test(feedback[0].type), `content-type ${feedback[0].type}`);
+              const got = JSON.parse(feedback[0].body);
+              const want = { page: new URL(page.url()).pathname, question, helpful: true };
+              assert(JSON.stringify(got) === JSON.stringify(want), `got ${feedback[0].body}, want ${JSON.stringify(want)}`);
+              assert(await (await box.$(".feedback-thanks")).isVisible(), "no thanks shown");
+            });
+            await check(`${label}: "edit this page" links to the page's source file`, async () => {
+              const href = await page.getAttribute(".edit-link a", "href");
+              const prefix = EDIT_URL.replace("{path}", "");
+              assert(href && href.startsWith(prefix) && href.endsWith(".md"), `edit link is ${href}`);
+            });
+          }
           await check(`${label}: skip link moves focus to the main content`, async () => {
             await page.focus(".skip-link");
             await page.keyboard.press("Enter");
@@ -202,6 +262,22 @@ async function testVariant(browser, variant) {
             assert(bgNext === bgDark, `background ${bgNext} on the next page, ${bgDark} before`);
             await next.evaluate(() => localStorage.removeItem("faqtory-theme"));
             await next.close();
+          });
+        }
+        const langLink = width === 1280 && variant.name.startsWith("default") ? await page.$(".langs a") : null;
+        if (langLink) {
+          await check(`${label}: the language switcher leads to the translation and back`, async () => {
+            const from = new URL(page.url()).pathname;
+            const fromLang = await page.getAttribute("html", "lang");
+            const to = await langLink.getAttribute("hreflang");
+            // Without a translation the link goes to that language's home page.
+            const translated = !!(await page.$(`link[rel=alternate][hreflang="${to}"]`));
+            await Promise.all([page.waitForNavigation(), langLink.click()]);
+            assert((await page.getAttribute("html", "lang")) === to, `landed on lang ${await page.getAttribute("html", "lang")}, want ${to}`);
+            const back = await page.$(`.langs a[hreflang="${fromLang}"]`);
+            assert(back, "no link back to the original language");
+            const backPath = await back.getAttribute("href");
+            if (translated && !pg.kind.startsWith("404")) assert(backPath === from, `link back goes to ${backPath}, came from ${from}`);
           });
         }
         await check(`${label}: no console errors`, async () => {

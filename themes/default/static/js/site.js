@@ -100,6 +100,24 @@
     });
   });
 
+  // "Was this helpful?": POSTs {page, question, helpful} and fails quietly.
+  var endpoint = body.getAttribute("data-feedback");
+  if (endpoint && window.fetch) {
+    Array.prototype.forEach.call(doc.querySelectorAll(".feedback[data-question]"), function (box) {
+      box.hidden = false;
+      box.addEventListener("click", function (e) {
+        var btn = e.target.closest ? e.target.closest("button[data-helpful]") : null;
+        if (!btn) return;
+        var payload = { page: box.getAttribute("data-page"), question: box.getAttribute("data-question"), helpful: btn.getAttribute("data-helpful") === "true" };
+        fetch(endpoint, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(payload), keepalive: true })
+          .catch(function () { /* quietly: feedback is optional */ });
+        Array.prototype.forEach.call(box.querySelectorAll("button"), function (b) { b.hidden = true; });
+        var thanks = box.querySelector(".feedback-thanks");
+        if (thanks) { thanks.hidden = false; say(thanks.textContent); }
+      });
+    });
+  }
+
   // Scrollable tables and code blocks must be reachable by keyboard.
   function markScrollers() {
     Array.prototype.forEach.call(doc.querySelectorAll(".prose table, .prose pre"), function (el) {
