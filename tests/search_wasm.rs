@@ -1,0 +1,209 @@
+//! The search wasm module in Node, through the same JS glue the browser uses
+//! (themes/default/static/js/search.js): tokenizer vectors give identical
+//! tokens, and searches over a real export give the native engine's results.
+//! Node missing is a skip locally and a failure under CI=true.
+
+mod search_common;
+
+use std::path::Path;
+use std::process::Command;
+
+use faqtory::search::{build_index, export_static, query_static};
+use search_common::{split_fixture, temp_dir, write_files};
+use serde_json::Value;
+
+const QUERIES: &[&str] = &[
+    "订单",
+    "退款规则",
+    "工单",
+    "客服电话",
+    "reset password",
+    "订单 邮件",
+    "ＡＰＩ",
+    "(((",
+    "退款\u{200B}规则",
+];
+
+const SCRIPT: &str = r#"
+const fs = require("fs");
+const path = require("path");
+const [glue, wasmPath, vectorsPath, dir, queriesJson] = process.argv.slice(2);
+const { createEngine } = require(glue);
+(async () => {
+  const { instance } = await WebAssembly.instantiate(fs.readFileSync(wasmPath), {});
+  const fetched = [];
+  const e = createEngine(instance.exports, (name) => {
+    fetched.push(name);
+    return new Uint8Array(fs.readFileSync(path.join(dir, name)));
+  });
+  const vectors = JSON.parse(fs.readFileSync(vectorsPath, "utf8")).vectors;
+  const tokens = vectors.map((v) => {
+    const input = v.input !== undefined ? v.input : String.fromCharCode(...v.utf16);
+    return e.tokenize(input);
+  });
+  const searches = [];
+  for (const q of JSON.parse(queriesJson)) searches.push(await e.search(q, 10));
+  // Hostile input straight from JS: lone surrogates, deep brackets, 10 KB.
+  const hostile = ["\uD800", "\uDC00退款", "(".repeat(1100), "x".repeat(10240), "\u200B\u200C\u200D\uFEFF", "\"*:-"];
+  const hostileCounts = [];
+  for (const q of hostile) hostileCounts.push((await e.search(q, 10)).length);
+  process.stdout.write(JSON.stringify({ tokens, searches, hostileCounts, fetched }));
+})().catch((err) => { console.error(err && err.stack || err); process.exit(1); });
+"#;
+
+fn node_available() -> bool {
+    Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+#[test]
+fn wasm_in_node_matches_native() {
+    if !node_available() {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "node is required under CI=true"
+        );
+        eprintln!("skipping: node not found");
+        return;
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = temp_dir("search-wasm-node");
+    let wasm = dir.join("search.wasm");
+    std::fs::write(&wasm, faqtory::assets::SEARCH_WASM).unwrap_or_else(|e| panic!("{e}"));
+    let docs = split_fixture(include_str!("fixtures/search/faq.md"));
+    let index = build_index(&docs, None).unwrap_or_else(|e| panic!("{e}"));
+    let files = export_static(&index).unwrap_or_else(|e| panic!("{e}"));
+    write_files(&dir, &files);
+    let script = dir.join("run.js");
+    std::fs::write(&script, SCRIPT).unwrap_or_else(|e| panic!("{e}"));
+    let vectors_path = root.join("tests/fixtures/tokenizer-vectors.json");
+    let out = Command::new("node")
+        .arg(&script)
+        .arg(root.join("themes/default/static/js/search.js"))
+        .arg(&wasm)
+        .arg(&vectors_path)
+        .arg(dir.join("search"))
+        .arg(serde_json::to_string(QUERIES).unwrap_or_default())
+        .output()
+        .unwrap_or_else(|e| panic!("run node: {e}"));
+    assert!(
+        out.status.success(),
+        "node failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let got: Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("node output: {e}"));
+
+    // Tokens: the wasm's equal the vectors' (which the native test also checks),
+    // and the offsets equal the native ones.
+    let vectors: Value =
+        serde_json::from_str(&std::fs::read_to_string(&vectors_path).unwrap_or_default())
+            .unwrap_or_else(|e| panic!("{e}"));
+    let mut failures = Vec::new();
+    for (i, v) in vectors["vectors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let want: Vec<&str> = v["tokens"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        let wasm_toks = &got["tokens"][i];
+        let have: Vec<&str> = wasm_toks
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|t| t[0].as_str())
+            .collect();
+        if have != want {
+            failures.push(format!("{}: wasm {have:?}, want {want:?}", v["name"]));
+        }
+        let input = match v["input"].as_str() {
+            Some(s) => s.to_string(),
+            None => {
+                let units: Vec<u16> = v["utf16"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|u| u.as_u64().and_then(|u| u16::try_from(u).ok()))
+                    .collect();
+                String::from_utf16_lossy(&units)
+            }
+        };
+        let native: Vec<(String, u64, u64)> = search_core::tokenize(&input)
+            .into_iter()
+            .map(|t| (t.text, t.start as u64, t.end as u64))
+            .collect();
+        let wasm_full: Vec<(String, u64, u64)> = wasm_toks
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|t| {
+                (
+                    t[0].as_str().unwrap_or_default().to_string(),
+                    t[1].as_u64().unwrap_or(0),
+                    t[2].as_u64().unwrap_or(0),
+                )
+            })
+            .collect();
+        if native != wasm_full {
+            failures.push(format!(
+                "{}: wasm {wasm_full:?}, native {native:?}",
+                v["name"]
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+
+    // Searches: same results, in the same order, with the same scores.
+    for (i, q) in QUERIES.iter().enumerate() {
+        let native =
+            query_static(&dir.join("search"), q, 10).unwrap_or_else(|e| panic!("{q}: {e}"));
+        let wasm_hits = got["searches"][i].as_array().cloned().unwrap_or_default();
+        let n: Vec<(&str, &str)> = native
+            .iter()
+            .map(|h| (h.title.as_str(), h.url.as_str()))
+            .collect();
+        let w: Vec<(&str, &str)> = wasm_hits
+            .iter()
+            .map(|h| {
+                (
+                    h["title"].as_str().unwrap_or_default(),
+                    h["url"].as_str().unwrap_or_default(),
+                )
+            })
+            .collect();
+        assert_eq!(w, n, "query {q:?}");
+        for (h, nh) in wasm_hits.iter().zip(&native) {
+            let s = h["score"].as_f64().unwrap_or(-1.0);
+            assert!(
+                (s - f64::from(nh.score)).abs() < 0.001,
+                "{q}: score {s} vs {}",
+                nh.score
+            );
+            assert_eq!(
+                h["title_marks"],
+                serde_json::to_value(&nh.title_marks).unwrap_or_default(),
+                "{q}"
+            );
+            assert_eq!(h["snippet"].as_str(), Some(nh.snippet.as_str()), "{q}");
+        }
+    }
+    assert!(
+        !got["searches"][0].as_array().is_none_or(Vec::is_empty),
+        "订单 finds something"
+    );
+    // Hostile inputs came back as (possibly empty) result lists, not traps.
+    let counts = got["hostileCounts"].as_array().cloned().unwrap_or_default();
+    assert_eq!(counts.len(), 6);
+    assert!(
+        counts[1].as_u64().unwrap_or(0) > 0,
+        "lone surrogate + 退款 still finds 退款: {counts:?}"
+    );
+}
