@@ -110,7 +110,7 @@ fn the_case_table_covers_every_id_and_error() {
 #[test]
 fn wasm_engine_gives_the_native_answers() {
     let Some(node) = find_node() else {
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
+        if ci() {
             panic!("node is required under CI=true to run the wasm refund cases");
         }
         eprintln!("skipped: node not found (set CI=true to make this an error)");
@@ -156,4 +156,63 @@ fn find_node() -> Option<PathBuf> {
     std::env::split_paths(&path)
         .map(|d| d.join("node"))
         .find(|p| p.is_file())
+}
+
+fn ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true")
+}
+
+/// A page with the widget as the build places it, in both languages.
+fn widget_page(dir: &Path, lang: faqtory::markdown::Lang, file: &str) {
+    let rules = rules();
+    let theme = root().join("themes/default/static");
+    for (from, to) in [
+        ("js/refund.js", "js/refund.js"),
+        ("css/refund.css", "css/refund.css"),
+    ] {
+        std::fs::create_dir_all(dir.join(to).parent().unwrap()).unwrap();
+        std::fs::copy(theme.join(from), dir.join(to)).unwrap();
+    }
+    std::fs::create_dir_all(dir.join("assets")).unwrap();
+    std::fs::write(dir.join("assets/refund.wasm"), faqtory::assets::REFUND_WASM).unwrap();
+    std::fs::write(
+        dir.join("assets/refund-rules.json"),
+        faqtory::refund::widget::rules_json(&rules),
+    )
+    .unwrap();
+    let (code, data_lang) = match lang {
+        faqtory::markdown::Lang::Zh => ("zh-CN", "zh-CN"),
+        faqtory::markdown::Lang::En => ("en", "en"),
+    };
+    let html = format!(
+        "<!doctype html><html lang=\"{code}\"><head><meta charset=\"utf-8\"><title>refund</title><link rel=\"icon\" href=\"data:,\">\
+         <link rel=\"stylesheet\" href=\"/css/refund.css\"><script src=\"/js/refund.js\" defer></script></head>\
+         <body><main><div class=\"widget\" data-widget=\"refund-calculator\" data-lang=\"{data_lang}\" \
+         data-rules-url=\"/assets/refund-rules.json\" data-wasm-url=\"/assets/refund.wasm\" data-base=\"/\">{}</div></main></body></html>",
+        faqtory::refund::widget::fallback_html(&rules, lang, "")
+    );
+    std::fs::write(dir.join(file), html).unwrap();
+}
+
+#[test]
+fn chromium_fills_the_form_and_reads_the_verdict() {
+    let Some(node) = find_node() else {
+        assert!(!ci(), "node is required under CI=true");
+        eprintln!("skipped: node not found");
+        return;
+    };
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("refund-widget-page");
+    widget_page(&dir, faqtory::markdown::Lang::Zh, "index.html");
+    widget_page(&dir, faqtory::markdown::Lang::En, "en.html");
+    let out = Command::new(node)
+        .arg(root().join("tests/wasm/refund-browser.mjs"))
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    match out.status.code() {
+        Some(0) => {}
+        Some(3) if !ci() => eprintln!("skipped (set CI=true to make this an error):\n{stderr}"),
+        _ => panic!("browser test failed:\n{stderr}"),
+    }
 }
