@@ -133,9 +133,8 @@ pub fn locate(text: &str, path: &[PathSeg]) -> Option<(usize, usize)> {
             })
         })
         .collect();
-    let to_col = |line: &Line<'_>, byte: usize| {
-        line.full.get(..byte).map_or(1, |s| s.chars().count() + 1)
-    };
+    let to_col =
+        |line: &Line<'_>, byte: usize| line.full.get(..byte).map_or(1, |s| s.chars().count() + 1);
     // The current scope: lines[start..end]; `flow` when we are inside a
     // flow mapping on one line (line index, byte offset where it starts).
     let (mut start, mut end) = (0usize, lines.len());
@@ -147,10 +146,18 @@ pub fn locate(text: &str, path: &[PathSeg]) -> Option<(usize, usize)> {
                 if let Some((li, from)) = flow {
                     let line = lines.get(li)?;
                     let hay = line.full.get(from..).unwrap_or("");
-                    let hit = [format!("{{{key}:"), format!(", {key}:"), format!(",{key}:"), format!("{{ {key}:")]
-                        .iter()
-                        .filter_map(|pat| hay.find(pat.as_str()).map(|i| i + pat.find(key).unwrap_or(0)))
-                        .min();
+                    let hit = [
+                        format!("{{{key}:"),
+                        format!(", {key}:"),
+                        format!(",{key}:"),
+                        format!("{{ {key}:"),
+                    ]
+                    .iter()
+                    .filter_map(|pat| {
+                        hay.find(pat.as_str())
+                            .map(|i| i + pat.find(key).unwrap_or(0))
+                    })
+                    .min();
                     match hit {
                         Some(i) => {
                             let at = from + i;
@@ -166,7 +173,9 @@ pub fn locate(text: &str, path: &[PathSeg]) -> Option<(usize, usize)> {
                 let mut hit = None;
                 for (off, line) in scope.iter().enumerate() {
                     let (at, content) = line.key_part();
-                    if at == level && let Some(klen) = key_matches(content, key) {
+                    if at == level
+                        && let Some(klen) = key_matches(content, key)
+                    {
                         hit = Some((start + off, at, klen));
                         break;
                     }
@@ -258,17 +267,46 @@ user_situations:
     #[test]
     fn locates_block_keys_items_and_flow_keys() {
         assert_eq!(at(&[K("timezone")]), Some((2, 1)));
-        assert_eq!(at(&[K("clauses"), K("within_review_period"), K("url")]), Some((6, 5)));
-        assert_eq!(at(&[K("clauses"), K("within_review_period"), K("clause"), K("en")]), Some((5, 21)));
+        assert_eq!(
+            at(&[K("clauses"), K("within_review_period"), K("url")]),
+            Some((6, 5))
+        );
+        assert_eq!(
+            at(&[
+                K("clauses"),
+                K("within_review_period"),
+                K("clause"),
+                K("en")
+            ]),
+            Some((5, 21))
+        );
         assert_eq!(at(&[K("categories"), I(0), K("id")]), Some((8, 5)));
         assert_eq!(at(&[K("categories"), I(1), K("id")]), Some((12, 5)));
-        assert_eq!(at(&[K("categories"), I(1), K("rule"), K("url")]), Some((18, 7)));
-        assert_eq!(at(&[K("categories"), I(1), K("rule"), K("clause"), K("en")]), Some((17, 9)));
-        assert_eq!(at(&[K("categories"), I(0), K("label"), K("en")]), Some((9, 21)));
-        assert_eq!(at(&[K("categories"), I(1), K("review_period"), K("days")]), Some((13, 21)));
+        assert_eq!(
+            at(&[K("categories"), I(1), K("rule"), K("url")]),
+            Some((18, 7))
+        );
+        assert_eq!(
+            at(&[K("categories"), I(1), K("rule"), K("clause"), K("en")]),
+            Some((17, 9))
+        );
+        assert_eq!(
+            at(&[K("categories"), I(0), K("label"), K("en")]),
+            Some((9, 21))
+        );
+        assert_eq!(
+            at(&[K("categories"), I(1), K("review_period"), K("days")]),
+            Some((13, 21))
+        );
         assert_eq!(at(&[K("user_situations"), I(0), K("id")]), Some((20, 3)));
-        assert_eq!(at(&[K("user_situations"), I(0), K("rule"), K("url")]), Some((21, 10)));
-        assert_eq!(at(&[K("user_situations"), I(0), K("rule"), K("clause"), K("en")]), Some((21, 35)));
+        assert_eq!(
+            at(&[K("user_situations"), I(0), K("rule"), K("url")]),
+            Some((21, 10))
+        );
+        assert_eq!(
+            at(&[K("user_situations"), I(0), K("rule"), K("clause"), K("en")]),
+            Some((21, 35))
+        );
     }
 
     #[test]

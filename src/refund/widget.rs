@@ -95,7 +95,11 @@ pub fn fallback_html(rules: &Rules, page_lang: markdown::Lang, base_path: &str) 
                 t("协商退还未产生的资费", "Negotiated refund of unused fees"),
             ),
             ReviewPeriod::UntilDelivery => (
-                t("自购买之日起至商品交付完成前", "From purchase until delivery is complete").to_owned(),
+                t(
+                    "自购买之日起至商品交付完成前",
+                    "From purchase until delivery is complete",
+                )
+                .to_owned(),
                 t("全额退款", "Full refund"),
                 t("协商退还未产生的资费", "Negotiated refund of unused fees"),
             ),
