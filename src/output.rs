@@ -120,6 +120,53 @@ impl OutputLock {
     }
 }
 
+/// A folder a build fills on the side (the tantivy index) and puts in place
+/// only when the whole build succeeded; dropped uncommitted, it is removed.
+pub struct StagedDir {
+    tmp: PathBuf,
+    dest: PathBuf,
+    committed: bool,
+}
+
+impl StagedDir {
+    /// Prepares an empty temporary folder beside `dest`.
+    pub fn new(dest: &Path) -> Result<StagedDir, OutputError> {
+        let (parent, name) = split(dest)?;
+        fs::create_dir_all(&parent).map_err(|e| OutputError::Io(parent.clone(), e))?;
+        remove_stale_temps(&parent, &name);
+        let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+        if tmp.exists() {
+            fs::remove_dir_all(&tmp).map_err(|e| OutputError::Io(tmp.clone(), e))?;
+        }
+        fs::create_dir_all(&tmp).map_err(|e| OutputError::Io(tmp.clone(), e))?;
+        Ok(StagedDir {
+            tmp,
+            dest: dest.to_path_buf(),
+            committed: false,
+        })
+    }
+
+    /// The folder to fill.
+    pub fn path(&self) -> &Path {
+        &self.tmp
+    }
+
+    /// Swaps the filled folder in place of `dest`.
+    pub fn commit(mut self) -> Result<(), OutputError> {
+        swap_in(&self.tmp, &self.dest)?;
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Drop for StagedDir {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.tmp);
+        }
+    }
+}
+
 fn split(out: &Path) -> Result<(PathBuf, String), OutputError> {
     let name = out
         .file_name()

@@ -10,9 +10,10 @@ use crate::config::Config;
 use crate::content::{self, LoadOptions};
 use crate::diag::{Diagnostic, Severity};
 use crate::model::Site;
-use crate::output::{OutputFile, OutputLock};
+use crate::output::{OutputFile, OutputLock, StagedDir};
 use crate::progress::Progress;
 use crate::render::{self, LanguageMap, Renderer};
+use crate::search::{self, SearchDoc};
 use crate::widgets::SiteWidgets;
 
 /// What to build and how.
@@ -82,6 +83,17 @@ pub fn render_site(
     diags: &mut Vec<Diagnostic>,
     progress: &Progress,
 ) -> Option<Rendered> {
+    render_site_with_index(opts, diags, progress, None)
+}
+
+/// [`render_site`], keeping the tantivy index of the site's own language in
+/// `index_dir` (for `faqtory search`) instead of only in memory.
+pub fn render_site_with_index(
+    opts: &BuildOptions,
+    diags: &mut Vec<Diagnostic>,
+    progress: &Progress,
+    index_dir: Option<&Path>,
+) -> Option<Rendered> {
     progress.stage("reading content");
     let mut config = match Config::load(&opts.root) {
         Ok(c) => c,
@@ -93,7 +105,7 @@ pub fn render_site(
     if let Some(url) = &opts.base_url {
         config.base_url = url.clone();
     }
-    let widgets = SiteWidgets::load(&opts.root, config.language, diags);
+    let widgets = SiteWidgets::load(&opts.root, &config.root_path(), diags);
     let loaded = content::load_all(
         &opts.root,
         config,
@@ -140,6 +152,22 @@ pub fn render_site(
             path: format!("{folder}{}", f.path),
             ..f
         }));
+        progress.stage("indexing");
+        let docs = search_docs(site);
+        let index = search::build_index(&docs, if i == 0 { index_dir } else { None })
+            .and_then(|index| search::export_static(&index));
+        match index {
+            Ok(exported) => files.extend(
+                exported
+                    .into_iter()
+                    .map(|(path, bytes)| OutputFile::new(format!("{folder}{path}"), bytes)),
+            ),
+            Err(e) => diags.push(Diagnostic::file_level(
+                Severity::Error,
+                search::INDEX_DIR,
+                format!("search index: {e}"),
+            )),
+        }
         if i == 0 {
             files.extend(widgets.output_files(renderer.site_context()));
         }
@@ -170,17 +198,35 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
     let start = Instant::now();
     let progress = Progress::new(opts.progress);
     let mut diags = Vec::new();
-    let rendered = render_site(opts, &mut diags, &progress);
+    // The tantivy index is filled on the side and put in place only when
+    // the site is written.
+    let staged = match StagedDir::new(&opts.root.join(search::INDEX_DIR)) {
+        Ok(s) => Some(s),
+        Err(e) => {
+            diags.push(Diagnostic::file_level(
+                Severity::Error,
+                search::INDEX_DIR,
+                e.to_string(),
+            ));
+            None
+        }
+    };
+    let rendered = match &staged {
+        Some(s) => render_site_with_index(opts, &mut diags, &progress, Some(s.path())),
+        None => None,
+    };
     let mut report = BuildReport::default();
     if let Some(r) = &rendered {
         report.pages = r.sites().map(|s| s.pages.len()).sum();
         report.questions = r.sites().map(Site::question_count).sum();
     }
     let failed = diags.iter().any(Diagnostic::is_error);
-    if let (Some(r), false) = (rendered, failed) {
+    if let (Some(r), Some(staged), false) = (rendered, staged, failed) {
         let out = output_dir(opts, &r.site.config);
         progress.stage("writing");
-        let written = OutputLock::acquire(&out).and_then(|lock| lock.write_site(&r.files));
+        let written = OutputLock::acquire(&out)
+            .and_then(|lock| lock.write_site(&r.files))
+            .and_then(|()| staged.commit());
         match written {
             Ok(()) => report.written_to = Some(out),
             Err(e) => diags.push(Diagnostic::file_level(
@@ -229,4 +275,42 @@ fn sorted(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
     let mut list = crate::diag::Diagnostics::new();
     list.extend(diags);
     list.sorted()
+}
+
+/// One search document per question, and one per article (a page without
+/// questions), with URLs under the site's root path.
+pub fn search_docs(site: &Site) -> Vec<SearchDoc> {
+    let lang = crate::config::lang_code(site.lang).to_owned();
+    let mut docs = Vec::new();
+    for p in &site.pages {
+        let category: Vec<&str> = site
+            .category_chain(p.category)
+            .iter()
+            .map(|c| c.title.as_str())
+            .collect();
+        let category = category.join(" / ");
+        let url = format!("{}{}", site.root_path, p.path);
+        if p.is_article() {
+            docs.push(SearchDoc {
+                title: p.title.clone(),
+                body: p.doc.text.clone(),
+                page_title: p.title.clone(),
+                category,
+                url,
+                lang: lang.clone(),
+            });
+            continue;
+        }
+        for q in p.doc.questions() {
+            docs.push(SearchDoc {
+                title: q.title_text.clone(),
+                body: q.answer_text.clone(),
+                page_title: p.title.clone(),
+                category: category.clone(),
+                url: format!("{url}#{}", q.id),
+                lang: lang.clone(),
+            });
+        }
+    }
+    docs
 }

@@ -1,24 +1,48 @@
 //! The widgets pages may place with the widget directive (DIALECT.md §8),
 //! and the data and assets they bring into the site.
+//!
+//! Today there is one: `refund-calculator`, which needs the site's refund
+//! rules (`content/refund-rules.yaml`). Its no-JavaScript fallback is the
+//! rules as a table; the script reads `assets/refund-rules.json` and runs
+//! the rules engine compiled to wasm (`assets/refund.wasm`).
 
 use std::path::Path;
 
 use crate::diag::Diagnostic;
 use crate::markdown::{Lang, WidgetHost};
 use crate::output::OutputFile;
+use crate::refund::widget as refund_widget;
 use crate::render::ExtraAsset;
 use crate::render::context::SiteContext;
 
 /// The widgets of one site.
 pub struct SiteWidgets {
-    #[allow(dead_code)]
-    lang: Lang,
+    /// The refund rules, when the site has a rules file.
+    refund: Option<refund::Rules>,
+    /// The site's root path (`/`, `/help/`): widget links start with it.
+    root_path: String,
 }
 
 impl SiteWidgets {
-    /// Loads what the widgets need from the site at `root` (problems go to `diags`).
-    pub fn load(_root: &Path, lang: Lang, _diags: &mut Vec<Diagnostic>) -> Self {
-        SiteWidgets { lang }
+    /// Loads what the widgets need from the site at `root`; problems in the
+    /// rules file (file:line:col) go to `diags`.
+    pub fn load(root: &Path, root_path: &str, diags: &mut Vec<Diagnostic>) -> Self {
+        let rules_path = Path::new(crate::refund::DEFAULT_RULES_PATH);
+        let refund = if root.join(rules_path).is_file() {
+            match crate::refund::load(root, rules_path) {
+                Ok(rules) => Some(rules),
+                Err(ds) => {
+                    diags.extend(ds);
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        SiteWidgets {
+            refund,
+            root_path: root_path.to_owned(),
+        }
     }
 
     /// Files every site gets under `assets/`: the wasm modules.
@@ -37,12 +61,23 @@ impl SiteWidgets {
 
     /// Data files the widgets read at run time.
     pub fn output_files(&self, _site: &SiteContext) -> Vec<OutputFile> {
-        Vec::new()
+        match &self.refund {
+            Some(rules) => vec![OutputFile::new(
+                format!("assets/{}", refund_widget::RULES_ASSET),
+                refund_widget::rules_json(rules),
+            )],
+            None => Vec::new(),
+        }
     }
 }
 
 impl WidgetHost for SiteWidgets {
-    fn fallback_html(&self, _name: &str, _lang: Lang) -> Option<String> {
-        None
+    fn fallback_html(&self, name: &str, lang: Lang) -> Option<String> {
+        match (name, &self.refund) {
+            (refund_widget::WIDGET_NAME, Some(rules)) => {
+                Some(refund_widget::fallback_html(rules, lang, &self.root_path))
+            }
+            _ => None,
+        }
     }
 }
