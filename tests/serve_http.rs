@@ -402,3 +402,47 @@ fn only_loopback_unless_asked_and_then_a_warning() {
         "a bad interface is a usage error"
     );
 }
+
+#[test]
+fn api_search_answers_from_tantivy_and_follows_edits() {
+    let site = TempSite::from_fixture("basic");
+    let server = Server::start(site.root());
+    let events = server.events();
+
+    let r = server.get("/api/search?q=%E9%80%80%E6%AC%BE");
+    assert_eq!(r.status, 200);
+    assert_eq!(
+        r.header("content-type").as_deref(),
+        Some("application/json")
+    );
+    let hits: serde_json::Value = serde_json::from_str(&r.text()).expect("json");
+    let first = &hits[0];
+    for field in [
+        "title",
+        "url",
+        "score",
+        "category",
+        "snippet",
+        "title_marks",
+        "snippet_marks",
+    ] {
+        assert!(first.get(field).is_some(), "no `{field}` in {first}");
+    }
+    assert_eq!(first["url"], "/billing/refund/#how", "{hits}");
+    assert_eq!(first["title"], "怎么退款？");
+
+    // An edited answer is searchable after the reload.
+    editor_save(&site.path(REFUND), &refund_with_body("独角兽退款通道。"));
+    events.wait("reload", WAIT).expect("reload");
+    let hits: serde_json::Value = serde_json::from_str(
+        &server
+            .get("/api/search?q=%E7%8B%AC%E8%A7%92%E5%85%BD")
+            .text(),
+    )
+    .expect("json");
+    assert_eq!(hits[0]["url"], "/billing/refund/#how", "{hits}");
+
+    // Hostile queries are just text.
+    let r = server.get(&format!("/api/search?q={}", "%28".repeat(2000)));
+    assert_eq!(r.status, 200);
+}

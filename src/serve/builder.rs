@@ -161,15 +161,22 @@ impl Builder {
         let mut sites = vec![rendered.site];
         sites.extend(rendered.translations);
         let mut widget_diags = Vec::new();
-        let widgets =
-            SiteWidgets::load(&self.opts.root, sites[0].config.language, &mut widget_diags);
+        let widgets = SiteWidgets::load(
+            &self.opts.root,
+            &sites[0].config.root_path(),
+            &mut widget_diags,
+        );
         self.live = Some(Live {
             sites,
             widgets,
             session: None,
             diagnostics: diags.clone(),
         });
-        self.refresh_search();
+        if let Some(live) = &self.live {
+            self.store
+                .search
+                .set_all(super::search::site_docs(&live.sites));
+        }
         self.succeeded(&diags, &changed, css_only);
         Outcome::Full {
             changed: changed.len(),
@@ -220,6 +227,8 @@ impl Builder {
         let session = live.session.as_ref();
         for (s, page) in touched {
             let files = session?.page_files(&live.sites, s, page).ok()?;
+            let docs = super::search::page_docs(&live.sites[s], &live.sites[s].pages[page]);
+            self.store.search.set_page(s, page, docs);
             updates.extend(
                 files
                     .into_iter()
@@ -292,16 +301,6 @@ impl Builder {
             data: serde_json::json!({ "generation": generation, "all": false, "changed": urls })
                 .to_string(),
         });
-    }
-
-    /// The tantivy index behind `/api/search`.
-    ///
-    /// HOOK(search): the search module has `api_search_json(index, q, limit)`
-    /// but no function yet that turns a loaded site into `SearchDoc`s; when
-    /// it lands, build the index here (`search::build_index(&docs, None)`),
-    /// from `self.live.sites`.
-    fn refresh_search(&mut self) {
-        self.store.set_search_index(None);
     }
 }
 

@@ -107,7 +107,7 @@ pub async fn serve(listener: TcpListener, ctx: Arc<Ctx>) {
             let _ = stream.set_nodelay(true);
             let service = hyper::service::service_fn(move |req| {
                 let ctx = ctx.clone();
-                async move { Ok::<_, Infallible>(handle(&req, &ctx)) }
+                async move { Ok::<_, Infallible>(handle(&req, &ctx).await) }
             });
             let _ = hyper::server::conn::http1::Builder::new()
                 .timer(TokioTimer::new())
@@ -120,7 +120,7 @@ pub async fn serve(listener: TcpListener, ctx: Arc<Ctx>) {
 }
 
 /// Routes one request.
-pub fn handle(req: &Request<Incoming>, ctx: &Ctx) -> Response<Body> {
+pub async fn handle(req: &Request<Incoming>, ctx: &Ctx) -> Response<Body> {
     route(
         req.method(),
         req.uri(),
@@ -128,9 +128,10 @@ pub fn handle(req: &Request<Incoming>, ctx: &Ctx) -> Response<Body> {
         &ctx.store,
         &ctx.bound,
     )
+    .await
 }
 
-fn route(
+async fn route(
     method: &Method,
     uri: &hyper::Uri,
     headers: &hyper::HeaderMap,
@@ -170,7 +171,7 @@ fn route(
                 "text/javascript; charset=utf-8",
             );
         }
-        "/api/search" => return search(uri.query().unwrap_or(""), store),
+        "/api/search" => return search(uri.query().unwrap_or(""), store).await,
         _ => {}
     }
     if let Some(e) = store.get(&target.key) {
@@ -293,9 +294,9 @@ fn events(headers: &hyper::HeaderMap, store: &Arc<Store>, bound: &Bound) -> Resp
 }
 
 /// `/api/search?q=...`: tantivy results in the browser's result shape.
-fn search(query: &str, store: &Store) -> Response<Body> {
+async fn search(query: &str, store: &Store) -> Response<Body> {
     let q = form_value(query, "q").unwrap_or_default();
-    let json = match store.search_index() {
+    let json = match store.search.index().await {
         Some(index) => crate::search::api_search_json(&index, &q, SEARCH_LIMIT),
         None => "[]".to_owned(),
     };

@@ -5,7 +5,7 @@
 //! long enough to clone a refcounted [`Bytes`]. Nothing here touches disk.
 
 use std::collections::HashMap;
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::{PoisonError, RwLock};
 
 use bytes::Bytes;
 use serde::Serialize;
@@ -123,8 +123,8 @@ pub struct Store {
     files: RwLock<HashMap<String, Entry>>,
     status: RwLock<Status>,
     events: broadcast::Sender<Event>,
-    /// The tantivy index for `/api/search` (None until a build made one).
-    search: RwLock<Option<Arc<tantivy::Index>>>,
+    /// What `/api/search` answers from.
+    pub search: super::search::SearchState,
 }
 
 impl Store {
@@ -137,7 +137,7 @@ impl Store {
                 ..Status::default()
             }),
             events,
-            search: RwLock::new(None),
+            search: super::search::SearchState::default(),
         }
     }
 
@@ -249,17 +249,6 @@ impl Store {
     /// Tells every open page (no one listening is fine).
     pub fn send(&self, event: Event) {
         let _ = self.events.send(event);
-    }
-
-    pub fn search_index(&self) -> Option<Arc<tantivy::Index>> {
-        self.search
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
-    }
-
-    pub fn set_search_index(&self, index: Option<Arc<tantivy::Index>>) {
-        *self.search.write().unwrap_or_else(PoisonError::into_inner) = index;
     }
 }
 
