@@ -187,8 +187,7 @@ fn widget_page(dir: &Path, lang: faqtory::markdown::Lang, file: &str) {
     let html = format!(
         "<!doctype html><html lang=\"{code}\"><head><meta charset=\"utf-8\"><title>refund</title><link rel=\"icon\" href=\"data:,\">\
          <link rel=\"stylesheet\" href=\"/css/refund.css\"><script src=\"/js/refund.js\" defer></script></head>\
-         <body><main><div class=\"widget\" data-widget=\"refund-calculator\" data-lang=\"{data_lang}\" \
-         data-rules-url=\"/assets/refund-rules.json\" data-wasm-url=\"/assets/refund.wasm\" data-base=\"/\">{}</div></main></body></html>",
+         <body><main><div class=\"widget\" data-widget=\"refund-calculator\" data-lang=\"{data_lang}\">{}</div></main></body></html>",
         faqtory::refund::widget::fallback_html(&rules, lang, "")
     );
     std::fs::write(dir.join(file), html).unwrap();

@@ -8,7 +8,10 @@
 //!   and passes it, untouched, to the wasm engine with each request.
 //!
 //! Clause URLs in the rules are site-absolute (`/cloud-market/faq/#…`);
-//! `base_path` (e.g. `/help`, or empty) is put in front of them.
+//! `base_path` (e.g. `/help`, or empty) is put in front of them. The
+//! fallback's root element also carries `data-base`, `data-rules-url` and
+//! `data-wasm-url` (under `base_path`), which the script reads when the widget
+//! element itself does not set them.
 
 use refund::{Lang, ReviewPeriod, Rules};
 
@@ -73,7 +76,14 @@ pub fn fallback_html(rules: &Rules, page_lang: markdown::Lang, base_path: &str) 
     let zh = l == Lang::Zh;
     let t = |zh_s: &'static str, en_s: &'static str| if zh { zh_s } else { en_s };
     let mut h = String::with_capacity(8192);
-    h.push_str("<div class=\"refund-fallback\">\n");
+    // Where the script finds its data, so the page needs nothing else.
+    let base = resolve_url(base_path, "/");
+    h.push_str(&format!(
+        "<div class=\"refund-fallback\" data-base=\"{}\" data-rules-url=\"{}\" data-wasm-url=\"{}\">\n",
+        esc(&base),
+        esc(&resolve_url(base_path, &format!("/assets/{RULES_ASSET}"))),
+        esc(&resolve_url(base_path, "/assets/refund.wasm")),
+    ));
     h.push_str(&format!(
         "<table class=\"refund-rules\">\n<caption>{}</caption>\n<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead>\n<tbody>\n",
         t("云市场退款规则一览", "Marketplace refund rules at a glance"),

@@ -4,7 +4,8 @@
  * a form whose answer comes from the refund engine compiled to wasm
  * (crates/refund-wasm): the same Rust code as `faqtory refund`.
  *
- * Attributes on the widget element (all optional):
+ * Attributes on the widget element, else on its .refund-fallback child (the
+ * build writes them there), else defaults:
  *   data-rules-url  the rules JSON (default: <base>assets/refund-rules.json)
  *   data-wasm-url   the engine (default: refund.wasm next to the rules JSON)
  *   data-base       the site's base path, put in front of clause links that
@@ -131,13 +132,17 @@
 
   function setup(host) {
     var n = ++counter;
-    var langAttr = host.getAttribute('data-lang') || document.documentElement.lang || 'zh-CN';
+    // Settings: on the widget element, else on the build's fallback table.
+    var inner = host.querySelector('.refund-fallback');
+    var attr = function (name) {
+      return host.getAttribute(name) || (inner && inner.getAttribute(name)) || '';
+    };
+    var langAttr = attr('data-lang') || document.documentElement.lang || 'zh-CN';
     var lang = /^en/i.test(langAttr) ? 'en' : 'zh';
     var w = WORDS[lang];
-    var base = host.getAttribute('data-base') || '/';
-    var rulesUrl = host.getAttribute('data-rules-url') ||
-      base.replace(/\/?$/, '/') + 'assets/refund-rules.json';
-    var wasmUrl = host.getAttribute('data-wasm-url') ||
+    var base = attr('data-base') || '/';
+    var rulesUrl = attr('data-rules-url') || base.replace(/\/?$/, '/') + 'assets/refund-rules.json';
+    var wasmUrl = attr('data-wasm-url') ||
       new URL('refund.wasm', new URL(rulesUrl, document.baseURI)).href;
     var syncUrl = n === 1; // one query string per page: the first widget owns it
 
