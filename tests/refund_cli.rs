@@ -312,6 +312,13 @@ fn fallback_table_shows_every_rule_in_both_languages() {
             html.contains("href=\"/help/cloud-market/faq/#refund-rules\""),
             "{html}"
         );
+        // The script finds its data under the base path.
+        assert!(
+            html.contains(
+                "data-base=\"/help/\" data-rules-url=\"/help/assets/refund-rules.json\" data-wasm-url=\"/help/assets/refund.wasm\""
+            ),
+            "{html}"
+        );
         assert_eq!(html.matches("<tr id=\"refund-cat-").count(), 12);
         assert!(!html.contains("<script"), "no script in the fallback");
     }
