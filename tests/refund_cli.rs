@@ -334,3 +334,75 @@ fn rules_json_for_the_browser_reads_back_equal() {
     assert_eq!(v["categories"][1]["review_period"]["days"], 5);
     assert_eq!(v["categories"][2]["review_period"], "until_delivery");
 }
+
+/// The real binary, as users run it.
+fn faqtory(args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_faqtory"))
+        .arg("refund")
+        .arg("--root")
+        .arg(root())
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn the_binary_answers_and_fails_like_run_with() {
+    let (code, out, err) = faqtory(&[
+        "--category",
+        "saas",
+        "--purchased",
+        "2026-07-01",
+        "--on",
+        "2026-07-05",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(v["verdict"], "full");
+    assert_eq!(v["review_period"]["ends"], "2026-07-05");
+    let (code, out, _) = faqtory(&[
+        "--category",
+        "ops-service",
+        "--purchased",
+        "2026-07-01",
+        "--on",
+        "2026-07-20",
+        "--completed-on",
+        "2026-07-10",
+        "--provider-fault",
+        "late",
+        "--user-fault",
+        "scope-added",
+        "--lang",
+        "en",
+    ]);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("Verdict: no full refund"), "{out}");
+    assert!(out.contains("Part 3, 3: "), "{out}");
+    // No --on: today in UTC+8, which is never before 2020.
+    let (code, out, err) = faqtory(&["--category", "api", "--purchased", "2020-01-01"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("结论：不支持退款"), "{out}");
+    for bad in [
+        vec!["--category", "saas", "--purchased", "2026-02-30"],
+        vec![
+            "--category",
+            "saas",
+            "--purchased",
+            "2026-07-02",
+            "--on",
+            "2026-07-01",
+        ],
+        vec!["--category", "nope", "--purchased", "2026-07-02"],
+    ] {
+        let (code, out, err) = faqtory(&bad);
+        assert_eq!((code, out.as_str()), (2, ""), "{bad:?}");
+        assert!(err.starts_with("error: "), "{err}");
+    }
+}

@@ -188,8 +188,9 @@ pub fn explain(rules: &Rules, req: &Request, o: &Outcome, lang: Lang) -> String 
     s.push_str(&period_line(cat.map(|c| c.review_period), req, o, zh));
     s.push('\n');
     s.push_str(if zh { "依据：\n" } else { "Reasons:\n" });
+    let sep = if zh { "：" } else { ": " };
     for r in &o.reasons {
-        s.push_str(&format!("  - {}: {} <{}>\n", r.clause, r.text, r.url));
+        s.push_str(&format!("  - {}{sep}{} <{}>\n", r.clause, r.text, r.url));
     }
     s.trim_end().to_owned()
 }
