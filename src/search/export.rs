@@ -125,26 +125,31 @@ pub fn export_static_with(
     }
     metas.sort_by_key(|m| m.0);
     let docs: Vec<DocMeta> = metas.into_iter().map(|m| m.1).collect();
-    // The largest impact any term can have: every field at its best.
-    let best_idf = Bm25Weight::for_one_term(1, n_docs.max(1), 1.0).max_score();
-    let boost_sum: f32 = FIELD_BOOSTS.iter().map(|b| b.1).sum();
-    let params = ExportParams {
-        shard_bytes: opts.shard_bytes,
-        docs_per_chunk: opts.docs_per_chunk,
-        max_impact: best_idf * boost_sum,
-    };
-    let mut ex = Exporter::new(&params);
-    for (term, mut list) in postings {
+    // Sum a document's impacts over fields (and segments), then quantize
+    // against the largest.
+    let mut max_impact = 0f32;
+    for list in postings.values_mut() {
         list.sort_by_key(|p| p.0);
-        // Sum a document's impacts over fields (and segments).
         let mut merged: Vec<(u32, f32)> = Vec::with_capacity(list.len());
-        for (id, imp) in list {
+        for &(id, imp) in list.iter() {
             match merged.last_mut() {
                 Some(last) if last.0 == id => last.1 += imp,
                 _ => merged.push((id, imp)),
             }
         }
-        ex.add_term(&term, &merged);
+        for p in &merged {
+            max_impact = max_impact.max(p.1);
+        }
+        *list = merged;
+    }
+    let params = ExportParams {
+        shard_bytes: opts.shard_bytes,
+        docs_per_chunk: opts.docs_per_chunk,
+        max_impact,
+    };
+    let mut ex = Exporter::new(&params);
+    for (term, list) in &postings {
+        ex.add_term(term, list);
     }
     Ok(ex
         .finish(&docs, params.docs_per_chunk)

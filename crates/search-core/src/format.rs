@@ -9,13 +9,15 @@
 //! manifest.bin  "FQS1" ver:v build_id:s doc_count:v docs_per_chunk:v max_impact:f32le
 //!               shard_count:v { first_term:s }*
 //! <id>/t<i>.bin "FQT1" term_count:v { term:s n:v len:v postings[len] }*
-//!               postings = { doc_delta:v impact:u8 }* (doc ids ascending, first delta from 0)
+//!               postings = { doc_delta:v impact:v }* (doc ids ascending, first delta from 0)
 //! <id>/m<i>.bin "FQM1" count:v { title:s url:s category:s snippet:s }*
 //! v = unsigned LEB128 varint (≤ 5 bytes), s = v length + UTF-8 bytes
 //! ```
 //!
-//! Impacts are quantized on a log scale: `q = round(255 · ln(1+x) / ln(1+max))`,
-//! at least 1, so relative precision is about the same for rare and common terms.
+//! Impacts are quantized linearly to 16 bits, `q = round(65535 · x / max)` (at
+//! least 1), with `max` the largest impact in the export. 8 bits (even on a log
+//! scale) tied near-equal tantivy scores often enough to cost top-1 agreement;
+//! as varints most impacts take 2 bytes.
 
 use std::fmt;
 
@@ -135,12 +137,10 @@ pub struct Manifest {
     pub doc_count: u32,
     /// Documents per metadata chunk.
     pub docs_per_chunk: u32,
-    /// Upper bound of impacts, for dequantization.
+    /// The largest impact, for dequantization.
     pub max_impact: f32,
     /// The first term of each shard, ascending.
     pub shard_first: Vec<String>,
-    /// Dequantization table: impact value of each quantized byte.
-    pub(crate) dequant: Vec<f32>,
 }
 
 impl Manifest {
@@ -181,7 +181,6 @@ impl Manifest {
             docs_per_chunk,
             max_impact,
             shard_first,
-            dequant: dequant_table(max_impact),
         })
     }
 
@@ -205,9 +204,9 @@ impl Manifest {
         )
     }
 
-    /// Dequantizes an impact byte.
-    pub fn impact(&self, q: u8) -> f32 {
-        self.dequant.get(usize::from(q)).copied().unwrap_or(0.0)
+    /// Dequantizes an impact.
+    pub fn impact(&self, q: u32) -> f32 {
+        f32::from(u16::try_from(q).unwrap_or(u16::MAX)) * (self.max_impact / QMAX)
     }
 }
 
@@ -241,24 +240,18 @@ pub fn push_decimal(out: &mut String, n: usize) {
     }
 }
 
-fn dequant_table(max_impact: f32) -> Vec<f32> {
-    let top = (1.0 + max_impact).ln();
-    (0u16..256)
-        .map(|q| (f32::from(q) / 255.0 * top).exp_m1())
-        .collect()
-}
+const QMAX: f32 = 65535.0;
 
-/// Quantizes an impact to a byte on the log scale of [`Manifest::max_impact`].
-pub fn quantize(impact: f32, max_impact: f32) -> u8 {
-    let top = (1.0 + max_impact).ln();
-    if impact.is_nan() || impact <= 0.0 || top.is_nan() || top <= 0.0 {
+/// Quantizes an impact to 1..=65535, linear in `impact / max_impact`.
+pub fn quantize(impact: f32, max_impact: f32) -> u32 {
+    if impact.is_nan() || impact <= 0.0 || max_impact.is_nan() || max_impact <= 0.0 {
         return 1;
     }
-    let q = ((1.0 + impact).ln() / top * 255.0).round();
-    // In range 1..=255 after clamping; `as` on a clamped finite float is exact.
+    let q = (impact / max_impact * QMAX).round().clamp(1.0, QMAX);
+    // In range 1..=65535 after clamping; `as` on a clamped finite float is exact.
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    let b = q.clamp(1.0, 255.0) as u8;
-    b
+    let v = q as u32;
+    v
 }
 
 /// Finds `term` in a shard and returns its postings bytes and count.
@@ -294,7 +287,7 @@ pub(crate) fn decode_postings(
     name: &str,
     body: &[u8],
     count: u32,
-    mut f: impl FnMut(u32, u8),
+    mut f: impl FnMut(u32, u32),
 ) -> Result<(), FormatError> {
     let err = |what| FormatError {
         file: name.to_string(),
@@ -305,7 +298,7 @@ pub(crate) fn decode_postings(
     for _ in 0..count {
         let d = r.varint().ok_or(err("truncated postings"))?;
         doc = doc.checked_add(d).ok_or(err("doc id overflow"))?;
-        let q = r.u8().ok_or(err("truncated postings"))?;
+        let q = r.varint().ok_or(err("truncated postings"))?;
         f(doc, q);
     }
     Ok(())
@@ -369,7 +362,7 @@ pub struct ExportParams {
     pub shard_bytes: usize,
     /// Documents per metadata chunk.
     pub docs_per_chunk: u32,
-    /// Upper bound of any impact (see [`quantize`]).
+    /// The largest impact (see [`quantize`]).
     pub max_impact: f32,
 }
 
@@ -404,7 +397,7 @@ impl Exporter {
             };
             prev = Some(doc);
             put_varint(&mut body, delta);
-            body.push(quantize(impact, self.max_impact));
+            put_varint(&mut body, quantize(impact, self.max_impact));
         }
         // A big posting list starts a shard of its own rather than making the
         // current shard large.

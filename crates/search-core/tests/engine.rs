@@ -97,16 +97,19 @@ fn all_terms_first_then_score() {
 
 #[test]
 fn quantized_impacts_keep_order() {
-    let mut prev = 0u8;
+    let mut prev = 0u32;
     for i in 1..200 {
         let q = quantize(i as f32 * 0.1, 20.0);
-        assert!(q >= prev, "monotone at {i}");
+        assert!(q > prev, "strictly increasing at {i}");
         prev = q;
     }
-    assert_eq!(quantize(20.0, 20.0), 255);
+    assert_eq!(quantize(20.0, 20.0), 65535);
+    assert_eq!(quantize(10.0, 20.0), 32768);
     assert_eq!(quantize(0.0, 20.0), 1);
     assert_eq!(quantize(f32::NAN, 20.0), 1);
-    assert_eq!(quantize(1e9, 20.0), 255);
+    assert_eq!(quantize(1e9, 20.0), 65535);
+    // Impacts 0.2% apart stay apart.
+    assert!(quantize(6.6747, 85.0) < quantize(6.6888, 85.0));
 }
 
 #[test]

@@ -154,8 +154,10 @@
   };
 
   function href(url) {
-    // Result urls are site-relative ("/a/b/#q"); the site may live under a base path.
-    return /^[a-z][a-z0-9+.-]*:/i.test(url) ? "#" : root + url.replace(/^\//, "");
+    // Result urls are root-relative paths ("/a/b/#q"), usually with the site's
+    // base path already in them; a path without it gets it.
+    if (!/^\//.test(url) || /^\/\//.test(url)) return "#";
+    return url.indexOf(root) === 0 ? url : root + url.slice(1);
   }
 
   /* Text with <mark> around UTF-16 ranges, built as DOM nodes (never HTML). */

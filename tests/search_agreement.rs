@@ -1,0 +1,190 @@
+//! `--static` (the exported files through search-core) against tantivy on a
+//! generated corpus built by the real pipeline: over 60 queries, the top
+//! result agrees in ≥ 95% and the top-10 overlap averages ≥ 0.85.
+//!
+//! The corpus comes from ../shared/bench/gen_corpus.py (100 pages, about
+//! 1,000 questions here; bench/search.py runs the same check at 1,000 and
+//! 10,000 pages in release). Missing python3 or the generator is a skip
+//! locally and a failure under CI=true.
+
+mod search_common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use faqtory::pipeline::{BuildOptions, build};
+use faqtory::search::{INDEX_DIR, open_index, query_index, query_static};
+use search_common::temp_dir;
+
+fn generator() -> Option<PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/gen_corpus.py");
+    let ok = p.is_file()
+        && Command::new("python3")
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success());
+    if ok {
+        return Some(p);
+    }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "{} and python3 are required under CI=true",
+        p.display()
+    );
+    eprintln!("skipping: {} or python3 not found", p.display());
+    None
+}
+
+/// Deterministic queries from the corpus's question titles: CJK substrings of
+/// 2–4 characters, Latin words, and pairs of both.
+pub fn queries(content: &Path, n: usize) -> Vec<String> {
+    let mut titles = Vec::new();
+    let mut stack = vec![content.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(&d)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        entries.sort();
+        for p in entries {
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "md") {
+                let text = std::fs::read_to_string(&p).unwrap_or_default();
+                titles.extend(
+                    text.lines()
+                        .filter_map(|l| l.strip_prefix("### "))
+                        .map(str::to_string),
+                );
+            }
+        }
+    }
+    assert!(
+        !titles.is_empty(),
+        "no questions under {}",
+        content.display()
+    );
+    let mut out: Vec<String> = Vec::new();
+    let mut i = 0usize;
+    while out.len() < n && i < n * 20 {
+        let t = &titles[(i * 7919) % titles.len()];
+        let chars: Vec<char> = t.chars().collect();
+        let cjk: Vec<usize> = (0..chars.len())
+            .filter(|&k| search_core::tokenize::is_cjk(chars[k]))
+            .collect();
+        let latin: Vec<String> = t
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| w.len() >= 3)
+            .map(str::to_lowercase)
+            .collect();
+        let sub = |seed: usize| -> Option<String> {
+            if cjk.is_empty() {
+                return None;
+            }
+            let start = cjk[seed % cjk.len()];
+            let len = 2 + seed % 3;
+            let s: String = chars
+                .iter()
+                .skip(start)
+                .take(len)
+                .take_while(|c| search_core::tokenize::is_cjk(**c))
+                .collect();
+            (s.chars().count() >= 2).then_some(s)
+        };
+        let q = match i % 4 {
+            0 | 1 => sub(i),
+            2 => latin
+                .get(i % latin.len().max(1))
+                .cloned()
+                .or_else(|| sub(i)),
+            _ => match (sub(i), sub(i + 5)) {
+                (Some(a), Some(b)) if a != b => Some(format!("{a} {b}")),
+                (a, _) => a,
+            },
+        };
+        if let Some(q) = q
+            && !out.contains(&q)
+        {
+            out.push(q);
+        }
+        i += 1;
+    }
+    out
+}
+
+#[test]
+fn static_agrees_with_tantivy_on_a_generated_corpus() {
+    let Some(gen_corpus) = generator() else {
+        return;
+    };
+    let dir = temp_dir("search-agreement");
+    let status = Command::new("python3")
+        .arg(&gen_corpus)
+        .arg("100")
+        .arg(&dir)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap_or_else(|e| panic!("gen_corpus: {e}"));
+    assert!(status.success());
+    let site = dir.join("faqtory");
+    let out = dir.join("public");
+    let report = build(&BuildOptions {
+        root: site.clone(),
+        output: Some(out.clone()),
+        ..Default::default()
+    });
+    assert!(
+        !report.has_errors(),
+        "{:?}",
+        report
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .take(5)
+            .collect::<Vec<_>>()
+    );
+    let index = open_index(&site.join(INDEX_DIR)).unwrap_or_else(|e| panic!("{e}"));
+    let qs = queries(&site.join("content"), 60);
+    assert!(qs.len() >= 50, "only {} queries", qs.len());
+    let (mut top1, mut overlap_sum, mut counted) = (0usize, 0f64, 0usize);
+    let mut disagreements = Vec::new();
+    for q in &qs {
+        let t: Vec<String> = query_index(&index, q, 10)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .into_iter()
+            .map(|h| h.url)
+            .collect();
+        let s: Vec<String> = query_static(&out.join("search"), q, 10)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .into_iter()
+            .map(|h| h.url)
+            .collect();
+        assert!(!t.is_empty(), "tantivy finds nothing for {q:?}");
+        counted += 1;
+        if t.first() == s.first() {
+            top1 += 1;
+        } else {
+            disagreements.push(format!(
+                "{q:?}: tantivy {:?} static {:?}",
+                t.first(),
+                s.first()
+            ));
+        }
+        let common = t.iter().filter(|u| s.contains(u)).count();
+        overlap_sum += common as f64 / t.len().max(s.len()) as f64;
+    }
+    eprintln!("{}", disagreements.join("\n"));
+    let top1_rate = top1 as f64 / counted as f64;
+    let overlap = overlap_sum / counted as f64;
+    eprintln!(
+        "{counted} queries: top-1 agreement {top1_rate:.3}, mean top-10 overlap {overlap:.3}"
+    );
+    assert!(
+        top1_rate >= 0.95,
+        "top-1 agreement {top1_rate:.3}:\n{}",
+        disagreements.join("\n")
+    );
+    assert!(overlap >= 0.85, "mean top-10 overlap {overlap:.3}");
+}
