@@ -115,6 +115,19 @@ pub struct Page {
     pub updated: Option<String>,
     pub outline: Outline,
     pub doc: Rendered,
+    /// For the i-th question of the page, related questions elsewhere
+    /// (computed at build time from shared search tokens).
+    pub related: Vec<Vec<RelatedQuestion>>,
+}
+
+/// A question shown as related to another.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RelatedQuestion {
+    pub title: String,
+    /// The page it is on (site-relative path).
+    pub page_path: String,
+    /// Its anchor.
+    pub id: String,
 }
 
 impl Page {

@@ -7,6 +7,7 @@ pub mod front_matter;
 pub mod git;
 pub mod incremental;
 pub mod links;
+pub mod related;
 pub mod walk;
 
 use std::collections::{BTreeMap, HashMap};
@@ -312,6 +313,7 @@ fn load_language(
             category: cat,
             outline,
             doc: Rendered::default(),
+            related: Vec::new(),
         });
     }
 
@@ -384,6 +386,7 @@ fn load_language(
         diags.append(&mut doc.diagnostics);
         p.doc = doc;
     }
+    related::compute(&mut pages);
     for c in &mut categories {
         if let Some(src) = &c.index {
             let mut doc = render_file(src);

@@ -236,6 +236,8 @@ pub struct QuestionView {
     pub href: String,
     /// The question's absolute URL (page URL + anchor), for copy-link.
     pub permalink: String,
+    /// Related questions elsewhere on the site (from shared search tokens).
+    pub related: Vec<Link>,
 }
 
 /// `questions.html`: every question of the site, by category.

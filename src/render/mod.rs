@@ -344,17 +344,29 @@ impl Renderer {
                 url: self.url(&site.pages[n].path),
             })
         };
+        let mut question_no = 0usize;
         let sections = p
             .doc
             .sections
             .iter()
             .map(|s| SectionView {
-                question: s.question.as_ref().map(|q| QuestionView {
-                    id: q.id.clone(),
-                    title_html: q.title_html.clone(),
-                    title_text: q.title_text.clone(),
-                    href: format!("#{}", q.id),
-                    permalink: format!("{canonical}#{}", q.id),
+                question: s.question.as_ref().map(|q| {
+                    let related = p.related.get(question_no).map_or(&[][..], Vec::as_slice);
+                    question_no += 1;
+                    QuestionView {
+                        id: q.id.clone(),
+                        title_html: q.title_html.clone(),
+                        title_text: q.title_text.clone(),
+                        href: format!("#{}", q.id),
+                        permalink: format!("{canonical}#{}", q.id),
+                        related: related
+                            .iter()
+                            .map(|r| Link {
+                                title: r.title.clone(),
+                                url: format!("{}#{}", self.url(&r.page_path), r.id),
+                            })
+                            .collect(),
+                    }
                 }),
                 html: s.html.clone(),
             })

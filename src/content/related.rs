@@ -1,0 +1,114 @@
+//! Related questions, computed at build time from shared search tokens:
+//! for each question, the few others whose text shares the rarest tokens
+//! with it (a small TF-IDF overlap), so a reader finds neighbours without a
+//! query. Cost stays near-linear: each question keeps only its most
+//! distinctive tokens, and tokens too common to tell questions apart are
+//! skipped.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+use crate::model::{Page, RelatedQuestion};
+
+/// How many related questions each question gets.
+pub const RELATED_PER_QUESTION: usize = 3;
+/// Tokens kept per question (the rarest ones).
+const TOKENS_PER_QUESTION: usize = 12;
+/// Answer text considered, in characters (the start says what it is about).
+const ANSWER_CHARS: usize = 200;
+
+/// Fills `related` on every page: for its i-th question, `related[i]`.
+pub fn compute(pages: &mut [Page]) {
+    // Every question: (page, index on page, distinct tokens).
+    let mut questions: Vec<(usize, usize, Vec<String>)> = Vec::new();
+    for (p, page) in pages.iter().enumerate() {
+        for (i, q) in page.doc.questions().enumerate() {
+            let answer: String = q.answer_text.chars().take(ANSWER_CHARS).collect();
+            let mut toks: Vec<String> =
+                search_core::tokenize(&format!("{} {answer}", q.title_text))
+                    .into_iter()
+                    .map(|t| t.text)
+                    .collect();
+            toks.sort();
+            toks.dedup();
+            questions.push((p, i, toks));
+        }
+    }
+    let n = questions.len();
+    if n < 2 {
+        return;
+    }
+    let mut df: HashMap<&str, u32> = HashMap::new();
+    for (_, _, toks) in &questions {
+        for t in toks {
+            *df.entry(t.as_str()).or_default() += 1;
+        }
+    }
+    // A token in more than this many questions says little about any one.
+    let cap = (n / 20).clamp(8, 64) as u32;
+    let idf = |t: &str| -> Option<f32> {
+        let d = *df.get(t)?;
+        (d >= 2 && d <= cap).then(|| ((n as f32) / d as f32).ln())
+    };
+    let kept: Vec<Vec<(&str, f32)>> = questions
+        .iter()
+        .map(|(_, _, toks)| {
+            let mut w: Vec<(&str, f32)> = toks
+                .iter()
+                .filter_map(|t| Some((t.as_str(), idf(t)?)))
+                .collect();
+            w.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
+            w.truncate(TOKENS_PER_QUESTION);
+            w
+        })
+        .collect();
+    let mut postings: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (q, toks) in kept.iter().enumerate() {
+        for (t, _) in toks {
+            postings.entry(t).or_default().push(q);
+        }
+    }
+    let best: Vec<Vec<usize>> = (0..n)
+        .into_par_iter()
+        .map(|q| {
+            let mut scores: HashMap<usize, f32> = HashMap::new();
+            for (t, w) in &kept[q] {
+                for &other in postings.get(t).map_or(&[][..], Vec::as_slice) {
+                    if other != q {
+                        *scores.entry(other).or_default() += w;
+                    }
+                }
+            }
+            let mut ranked: Vec<(usize, f32)> = scores.into_iter().collect();
+            ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            ranked
+                .into_iter()
+                .take(RELATED_PER_QUESTION)
+                .map(|(o, _)| o)
+                .collect()
+        })
+        .collect();
+    for page in pages.iter_mut() {
+        page.related = vec![Vec::new(); page.doc.questions().count()];
+    }
+    for (q, others) in best.into_iter().enumerate() {
+        let (p, i, _) = &questions[q];
+        let list: Vec<RelatedQuestion> = others
+            .into_iter()
+            .filter_map(|o| {
+                let (op, oi, _) = &questions[o];
+                let page = &pages[*op];
+                let question = page.doc.questions().nth(*oi)?;
+                Some(RelatedQuestion {
+                    title: question.title_text.clone(),
+                    page_path: page.path.clone(),
+                    id: question.id.clone(),
+                })
+            })
+            .collect();
+        if let Some(slot) = pages[*p].related.get_mut(*i) {
+            *slot = list;
+        }
+    }
+}
