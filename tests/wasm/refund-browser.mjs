@@ -72,6 +72,7 @@ try {
     const { page, errors, context } = await open("");
     await page.waitForSelector(".refund-form");
     check((await page.locator(".refund-prompt").count()) === 1, "asks for the purchase date first");
+    check(!page.url().includes("?"), "a plain visit keeps a plain URL until the form changes");
     const today = await page.inputValue("input[name=on]");
     const utc8 = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
     check(today === utc8, `request date defaults to today in UTC+8 (${today})`);
@@ -82,8 +83,11 @@ try {
     check(await page.getByLabel("交付完成日期").isVisible(), "completion date shown for until-delivery");
     await page.getByLabel("交付完成日期").fill("2026-07-03");
     check(await waitVerdict(page, "partial"), "on the delivery day: partial");
+    check(!(await page.getByLabel("服务商未按期服务或服务中出现人为拖沓").isVisible()), "situations folded at first");
+    await page.locator("summary", { hasText: "服务商存在的情形" }).click();
     await page.getByLabel("服务商未按期服务或服务中出现人为拖沓").check();
     check(await waitVerdict(page, "full"), "provider late: full");
+    await page.locator("summary", { hasText: "用户存在的情形" }).click();
     await page.getByLabel("新增需求超出接单时承诺的服务范围").check();
     check(await waitVerdict(page, "partial"), "user added scope: no full refund");
     const q = new URL(page.url()).searchParams;
@@ -112,6 +116,8 @@ try {
   {
     const { page, context } = await open("?category=training&purchased=2026-07-01&pf=quality-loss", { file: "en.html" });
     check(await waitVerdict(page, "full"), "English page: full");
+    const box = page.getByLabel("Poor service quality caused the user a loss");
+    check(await box.isChecked() && await box.isVisible(), "pre-checked box shown (its list opens)");
     check(await page.locator(".refund-verdict").innerText() === "Full refund", "verdict in English");
     check(await page.getByLabel("Service confirmed complete on").isVisible(), "English labels");
     await context.close();

@@ -193,20 +193,30 @@
         completedLabel, completed,
         el('small', { id: id('completed-hint'), 'class': 'refund-hint', text: w.completed_hint })
       ]);
+      // Each list folds into a disclosure (the form stays short on a phone);
+      // it opens by itself when a link pre-checks one of its boxes.
       function boxes(list, name, legend) {
-        return el('fieldset', { 'class': 'refund-situations refund-' + name }, [el('legend', { text: legend })]
-          .concat(list.map(function (s) {
-            var box = el('input', { type: 'checkbox', name: name, value: s.id, id: id(name + '-' + s.id) });
-            return el('div', { 'class': 'refund-check' }, [box, el('label', { 'for': id(name + '-' + s.id), text: s.label[lang] })]);
-          })));
+        var count = el('span', { 'class': 'refund-count' });
+        var fieldset = el('fieldset', { 'class': 'refund-situations refund-' + name },
+          [el('legend', { 'class': 'refund-sr-only', text: legend })]
+            .concat(list.map(function (s) {
+              var box = el('input', { type: 'checkbox', name: name, value: s.id, id: id(name + '-' + s.id) });
+              return el('div', { 'class': 'refund-check' }, [box, el('label', { 'for': id(name + '-' + s.id), text: s.label[lang] })]);
+            })));
+        var details = el('details', { 'class': 'refund-situations-box' },
+          [el('summary', null, [document.createTextNode(legend), count]), fieldset]);
+        details.count = count;
+        return details;
       }
+      var pfBox = boxes(rules.provider_situations, 'pf', w.pf);
+      var ufBox = boxes(rules.user_situations, 'uf', w.uf);
       var form = el('form', { 'class': 'refund-form', novalidate: true, 'aria-label': w.title }, [
         el('div', { 'class': 'refund-field' }, [el('label', { 'for': id('category'), text: w.category }), select]),
         el('div', { 'class': 'refund-field' }, [el('label', { 'for': id('purchased'), text: w.purchased }), purchased]),
         el('div', { 'class': 'refund-field' }, [el('label', { 'for': id('on'), text: w.on }), on]),
         completedRow,
-        boxes(rules.provider_situations, 'pf', w.pf),
-        boxes(rules.user_situations, 'uf', w.uf)
+        pfBox,
+        ufBox
       ]);
       form.addEventListener('submit', function (e) { e.preventDefault(); });
       var result = el('div', { 'class': 'refund-result', role: 'status', 'aria-live': 'polite', 'aria-atomic': 'true' });
@@ -227,10 +237,11 @@
       if (q.get('purchased')) purchased.value = q.get('purchased');
       if (q.get('on')) on.value = q.get('on');
       if (q.get('completed')) completed.value = q.get('completed');
-      ['pf', 'uf'].forEach(function (name) {
-        var ids = splitIds(q.getAll(name));
-        Array.prototype.forEach.call(form.querySelectorAll('input[name="' + name + '"]'), function (b) {
+      [['pf', pfBox], ['uf', ufBox]].forEach(function (pair) {
+        var ids = splitIds(q.getAll(pair[0]));
+        Array.prototype.forEach.call(form.querySelectorAll('input[name="' + pair[0] + '"]'), function (b) {
           b.checked = ids.indexOf(b.value) >= 0;
+          if (b.checked) pair[1].open = true;
         });
       });
       // A date input rejects what is not a real date: keep the raw value in
@@ -260,7 +271,11 @@
           pf: checked('pf'),
           uf: checked('uf')
         };
-        if (syncUrl) writeUrl(state);
+        pfBox.count.textContent = state.pf.length ? ' (' + state.pf.length + ')' : '';
+        ufBox.count.textContent = state.uf.length ? ' (' + state.uf.length + ')' : '';
+        // The URL changes only when the reader changes the form: a plain
+        // visit keeps a plain URL, a shared link keeps its query.
+        if (syncUrl && fromUser) writeUrl(state);
         render(state);
       }
 
