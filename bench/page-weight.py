@@ -52,6 +52,8 @@ def main():
     if not os.path.isfile(os.path.join(pub, "index.html")):
         sys.exit(f"{args.public}: no index.html here; build the site first (cargo run --release -- build)")
 
+    top = ROOT_ATTR.search(open(os.path.join(pub, "index.html"), encoding="utf-8", errors="replace").read())
+    top_root = top.group(1) if top else "/"
     cache = {}
     rows = []  # (kind, rel, html_gz, css_gz, js_gz)
     missing = []
@@ -66,16 +68,20 @@ def main():
             if 'http-equiv="refresh"' in html and len(raw) < 2048:
                 continue  # an alias redirect, not a page
             m = ROOT_ATTR.search(html)
-            root = m.group(1) if m else "/"
+            page_root = m.group(1) if m else top_root
+            # A translation lives under its language's root (/en/): classify
+            # it by its path inside that root, and label it with the language.
+            lang_dir = page_root[len(top_root):] if page_root.startswith(top_root) else ""
+            inner = rel[len(lang_dir):] if lang_dir and rel.startswith(lang_dir) else rel
             css = js = 0
             for ref in REF.findall(html):
                 url = urlsplit(ref.replace("&amp;", "&"))
                 if url.scheme or url.netloc:
                     continue
                 p = unquote(url.path)
-                if not p.startswith(root):
+                if not p.startswith(top_root):
                     continue
-                target = os.path.join(pub, p[len(root):])
+                target = os.path.join(pub, p[len(top_root):])
                 if not os.path.isfile(target):
                     missing.append(f"{rel}: {ref}")
                     continue
@@ -85,7 +91,10 @@ def main():
                     css += cache[target]
                 else:
                     js += cache[target]
-            rows.append((kind_of(rel, html), rel, gz(raw, args.level), css, js))
+            kind = kind_of(inner, html)
+            if lang_dir:
+                kind += f" ({lang_dir.strip('/')})"
+            rows.append((kind, rel, gz(raw, args.level), css, js))
 
     budget = args.budget_kb * 1024
     kb = lambda n: f"{n / 1024:.1f}"
@@ -94,7 +103,11 @@ def main():
     print("|---|---:|---:|---:|---:|---:|---:|---|")
     order = ["home", "category", "faq", "article", "questions", "search", "404"]
     over = []
-    for kind in sorted({r[0] for r in rows}, key=lambda k: order.index(k) if k in order else 99):
+    def rank(k):
+        base, _, lang = k.partition(" ")
+        return (lang, order.index(base) if base in order else 99)
+
+    for kind in sorted({r[0] for r in rows}, key=rank):
         rs = [r for r in rows if r[0] == kind]
         totals = [r[2] + r[3] + r[4] for r in rs]
         heavy = max(rs, key=lambda r: r[2] + r[3] + r[4])

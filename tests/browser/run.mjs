@@ -60,10 +60,14 @@ function pagesOf(out, root) {
   pages.push({ kind: "questions", path: at("/questions/") });
   pages.push({ kind: "search", path: at("/search/?q=%E9%80%80%E6%AC%BE") });
   pages.push({ kind: "404", path: at("/no-such-page/"), status: 404 });
-  // Translations: the home and FAQ page in every other language they exist in.
-  for (const p of pages.filter((x) => x.kind === "home" || x.kind === "faq")) {
-    for (const alt of alternates(out, p.path.slice(root.length - 1))) {
-      if (!alt.current) pages.push({ kind: `${p.kind}-${alt.lang}`, path: alt.path, lang: alt.lang });
+  // Translations: every page above in every other language it exists in.
+  for (const p of pages.slice()) {
+    const [file, query] = p.path.split("?");
+    const alts = alternates(out, (p.status === 404 ? root : file).slice(root.length - 1));
+    for (const alt of alts) {
+      if (alt.current) continue;
+      if (p.status === 404) pages.push({ kind: `404-${alt.lang}`, base: "404", path: `${alt.path}404.html`, lang: alt.lang });
+      else pages.push({ kind: `${p.kind}-${alt.lang}`, base: p.kind, path: alt.path + (query ? `?${query}` : ""), lang: alt.lang });
     }
   }
   return pages;
@@ -173,16 +177,17 @@ async function testVariant(browser, variant) {
           fs.mkdirSync(SHOTS, { recursive: true });
           await page.screenshot({ path: path.join(SHOTS, `${variant.name}-${pg.kind}-${width}-${scheme}.png`), fullPage: true });
           // Viewport-sized shots, small enough for the README.
-          await page.screenshot({ path: path.join(SHOTS, `view-${variant.name}-${pg.kind}-${width}-${scheme}.png`) });
+          await page.screenshot({ path: path.join(SHOTS, `view-${variant.name}-${pg.kind}-${width}-${scheme}.jpg`), type: "jpeg", quality: 80 });
         }
         await page.emulateMedia({ colorScheme: "light" });
-        await check(`${label}: keyboard reaches the search box${pg.kind === "faq" || pg.kind === "home" ? " and the question links" : ""}`, async () => {
-          const seen = await tabThrough(page, pg.kind === "home" ? 40 : 60);
+        const base = pg.base || pg.kind;
+        await check(`${label}: keyboard reaches the search box${base === "faq" || base === "home" ? " and the question links" : ""}`, async () => {
+          const seen = await tabThrough(page, base === "home" ? 40 : 60);
           assert(seen.length > 0 && seen[0].href === "#main", `first Tab stop is not the skip link: ${JSON.stringify(seen[0])}`);
           assert(seen.every((d) => d.visible), `focus landed on an invisible element: ${JSON.stringify(seen.find((d) => !d.visible))}`);
           assert(seen.some((d) => d.id === "search-input"), "Tab never reached #search-input");
-          if (pg.kind === "home") assert(seen.some((d) => d.tag === "a" && /#./.test(d.href)), "Tab never reached a question link");
-          if (pg.kind === "faq") {
+          if (base === "home") assert(seen.some((d) => d.tag === "a" && /#./.test(d.href)), "Tab never reached a question link");
+          if (base === "faq") {
             assert(seen.some((d) => d.tag === "a" && d.href.startsWith("#") && d.href !== "#main"), "Tab never reached a question link");
           }
         });
@@ -235,7 +240,7 @@ async function testVariant(browser, variant) {
             const current = await page.$("#sidebar a[aria-current=page]");
             assert(current, "the drawer does not mark the current page");
             fs.mkdirSync(SHOTS, { recursive: true });
-            await page.screenshot({ path: path.join(SHOTS, `${variant.name}-drawer-360.png`) });
+            await page.screenshot({ path: path.join(SHOTS, `${variant.name}-drawer-360.jpg`), type: "jpeg", quality: 80 });
             await page.keyboard.press("Escape");
             await page.waitForTimeout(300);
             assert((await page.getAttribute(".menu-btn", "aria-expanded")) === "false", "Escape did not close the drawer");
