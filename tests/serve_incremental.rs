@@ -39,21 +39,24 @@ fn page_change(rel: &str) -> Changes {
     }
 }
 
-/// (file, from, to, expected kind of rebuild)
-const EDITS: &[(&str, &str, &str, &str)] = &[
+/// (fixture, file, from, to, expected kind of rebuild)
+const EDITS: &[(&str, &str, &str, &str, &str)] = &[
     (
+        "basic",
         "content/billing/refund.md",
         "三天。",
         "三到五个工作日。",
         "incremental",
     ),
     (
+        "basic",
         "content/billing/refund.md",
         "看 [订单]",
         "请看 **[订单]**",
         "incremental",
     ),
     (
+        "basic",
         "content/market/orders.md",
         "在[控制台]",
         "登录后在[控制台]",
@@ -61,6 +64,7 @@ const EDITS: &[(&str, &str, &str, &str)] = &[
     ),
     // A new title shows in lists and navigation: everything is rebuilt.
     (
+        "basic",
         "content/billing/refund.md",
         "title: 退款",
         "title: 退款说明",
@@ -68,17 +72,33 @@ const EDITS: &[(&str, &str, &str, &str)] = &[
     ),
     // A new question changes the page's anchors.
     (
+        "basic",
         "content/market/about.md",
         "\n",
         "\n### 新问题？\n答案。\n",
         "full",
     ),
+    // A translation: its page, lists and search export under en/.
+    (
+        "i18n",
+        "content/billing/refund.en.md",
+        "three days",
+        "five days",
+        "incremental",
+    ),
+    (
+        "i18n",
+        "content/billing/refund.md",
+        "\n",
+        "\n补充。\n",
+        "incremental",
+    ),
 ];
 
 #[test]
 fn incremental_edits_equal_a_full_build() {
-    for (file, from, to, kind) in EDITS {
-        let site = TempSite::from_fixture("basic");
+    for (fixture, file, from, to, kind) in EDITS {
+        let site = TempSite::from_fixture(fixture);
         let store = Arc::new(Store::new(0));
         let mut b = Builder::new(opts(&site), store.clone());
         assert!(matches!(b.full(false), Outcome::Full { .. }));
@@ -143,7 +163,11 @@ fn a_body_edit_re_renders_only_what_shows_the_page() {
         .filter(|(k, v)| before.get(*k) != Some(*v))
         .map(|(k, _)| k)
         .collect();
-    assert_eq!(changed, vec!["billing/refund/index.html"]);
+    let (search, pages): (Vec<&String>, Vec<&String>) =
+        changed.into_iter().partition(|k| k.starts_with("search/"));
+    assert_eq!(pages, vec!["billing/refund/index.html"]);
+    // The answer's new words are in the static search export.
+    assert!(!search.is_empty(), "the search export was not updated");
 }
 
 #[test]

@@ -172,10 +172,8 @@ impl Builder {
             session: None,
             diagnostics: diags.clone(),
         });
-        if let Some(live) = &self.live {
-            self.store
-                .search
-                .set_all(super::search::site_docs(&live.sites));
+        if let Some(site) = self.live.as_ref().and_then(|l| l.sites.first()) {
+            self.store.search.set(pipeline::search_docs(site));
         }
         self.succeeded(&diags, &changed, css_only);
         Outcome::Full {
@@ -195,6 +193,7 @@ impl Builder {
         let mut updates: Vec<(String, Option<Entry>)> = Vec::new();
         let mut new_diags: Vec<Diagnostic> = Vec::new();
         let mut touched: Vec<(usize, usize)> = Vec::new();
+        let mut sites_touched: Vec<usize> = Vec::new();
         for shown in &changes.pages {
             let text = std::fs::read_to_string(self.opts.root.join(shown)).ok()?;
             match reload_page(&mut live.sites, shown, text, &load_opts) {
@@ -227,8 +226,9 @@ impl Builder {
         let session = live.session.as_ref();
         for (s, page) in touched {
             let files = session?.page_files(&live.sites, s, page).ok()?;
-            let docs = super::search::page_docs(&live.sites[s], &live.sites[s].pages[page]);
-            self.store.search.set_page(s, page, docs);
+            if !sites_touched.contains(&s) {
+                sites_touched.push(s);
+            }
             updates.extend(
                 files
                     .into_iter()
@@ -243,10 +243,54 @@ impl Builder {
         live.diagnostics.extend(new_diags);
         let diags = sorted(live.diagnostics.clone());
         live.diagnostics = diags.clone();
+        // The edited pages' search entries: documents now (cheap, so
+        // `/api/search` is current when the page reloads), the static
+        // export after the reload signal (its scores are corpus-wide, so a
+        // language's export is made anew, as the full build makes it).
+        let docs: Vec<(usize, Vec<crate::search::SearchDoc>)> = sites_touched
+            .iter()
+            .filter_map(|&s| {
+                live.sites
+                    .get(s)
+                    .map(|site| (s, pipeline::search_docs(site)))
+            })
+            .collect();
+        if let Some((_, d)) = docs.iter().find(|(s, _)| *s == 0) {
+            self.store.search.set(d.clone());
+        }
         let changed = self.store.update(updates);
         self.succeeded(&diags, &changed, false);
+        let mut search_files = Vec::new();
+        for (s, docs) in docs {
+            let Some(site) = self.live.as_ref().and_then(|l| l.sites.get(s)) else {
+                continue;
+            };
+            let folder = language_folder(site);
+            let exported = crate::search::build_index(&docs, None)
+                .and_then(|index| crate::search::export_static(&index));
+            let Ok(files) = exported else {
+                return None;
+            };
+            let fresh: Vec<(String, Option<Entry>)> = files
+                .into_iter()
+                .map(|(path, bytes)| {
+                    let key = format!("{folder}{path}");
+                    let e = Entry::new(&key, bytes);
+                    (key, Some(e))
+                })
+                .collect();
+            // The shards are content-addressed: the old ones go.
+            let page = format!("{folder}search/index.html");
+            for old in self.store.keys_with_prefix(&format!("{folder}search/")) {
+                if old != page && !fresh.iter().any(|(k, _)| *k == old) {
+                    search_files.push((old, None));
+                }
+            }
+            search_files.extend(fresh);
+        }
+        let search_changed = self.store.update(search_files);
         Some(Outcome::Incremental {
-            changed: changed.len(),
+            changed: changed.len() + search_changed.len(),
         })
     }
 
@@ -302,6 +346,14 @@ impl Builder {
                 .to_string(),
         });
     }
+}
+
+/// Where a translation's files go (`en/`); `""` for the site's own language.
+fn language_folder(site: &Site) -> String {
+    site.root_path
+        .strip_prefix(&site.config.root_path())
+        .unwrap_or("")
+        .to_owned()
 }
 
 fn sorted(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {

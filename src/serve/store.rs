@@ -166,6 +166,17 @@ impl Store {
             .collect()
     }
 
+    /// The keys that start with `prefix`.
+    pub fn keys_with_prefix(&self, prefix: &str) -> Vec<String> {
+        self.files
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .keys()
+            .filter(|k| k.starts_with(prefix))
+            .cloned()
+            .collect()
+    }
+
     pub fn len(&self) -> usize {
         self.files
             .read()
