@@ -292,6 +292,28 @@ async function testVariant(browser, variant) {
       }
       await context.close();
     }
+    if (variant.name.startsWith("default")) {
+      const faq = PAGES.find((p) => p.kind === "faq");
+      await check(`${variant.name} faq @360 without JavaScript: readable, navigable, search submits to all questions`, async () => {
+        const context = await browser.newContext({ viewport: { width: 360, height: 800 }, javaScriptEnabled: false });
+        try {
+          const page = await context.newPage();
+          await page.goto(origin + faq.path, { waitUntil: "load" });
+          const [sw, iw] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+          assert(sw <= iw, `document is ${sw}px wide in a ${iw}px window`);
+          const current = await page.$("#sidebar a[aria-current=page]");
+          assert(current && (await current.isVisible()), "the category list with the current page is not visible");
+          assert(!(await page.isVisible(".menu-btn")), "the menu button shows without JavaScript");
+          const action = await page.getAttribute("form.search", "action");
+          await page.fill("#search-input", "退款");
+          await Promise.all([page.waitForNavigation(), page.press("#search-input", "Enter")]);
+          const u = new URL(page.url());
+          assert(u.pathname === action && u.searchParams.get("q") === "退款", `submitted to ${page.url()}, form action ${action}`);
+        } finally {
+          await context.close();
+        }
+      });
+    }
   } finally {
     server.close();
   }
