@@ -1,0 +1,54 @@
+//! Runs the Chromium suite of the default theme (tests/browser/run.mjs:
+//! layout at 360 and 1280 px, console errors, a crawl of every internal
+//! link, keyboard navigation, axe-core in light and dark mode, screenshots)
+//! from `cargo test`, so the README's one test command runs everything.
+//!
+//! Needs node and Chromium. Where either is missing the test says so loudly
+//! and passes, except under CI=true, where it fails.
+
+use std::path::Path;
+use std::process::Command;
+
+fn ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true")
+}
+
+fn skip_or_fail(why: &str) {
+    assert!(!ci(), "browser tests cannot run under CI=true: {why}");
+    eprintln!("\n!!! SKIPPED browser tests: {why}\n!!! (under CI=true this is a failure)\n");
+}
+
+#[test]
+fn browser_suite() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+    if Command::new("node").arg("--version").output().is_err() {
+        return skip_or_fail("node is not installed");
+    }
+    if !dir.join("node_modules/playwright-core").is_dir() {
+        // npm ci installs exactly package-lock.json (playwright-core brings no browser).
+        let npm = Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(&dir)
+            .status();
+        if !npm.is_ok_and(|s| s.success()) {
+            return skip_or_fail("`npm ci` in tests/browser failed");
+        }
+    }
+    let out = Command::new("node")
+        .arg(dir.join("run.mjs"))
+        .env("FAQTORY_BIN", env!("CARGO_BIN_EXE_faqtory"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("run node");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    println!("{stdout}");
+    eprintln!("{stderr}");
+    assert!(
+        out.status.success(),
+        "browser suite failed:\n{stdout}\n{stderr}"
+    );
+    if stdout.contains("SKIPPED") {
+        skip_or_fail("run.mjs skipped (no Chromium)");
+    }
+}
