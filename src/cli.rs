@@ -35,6 +35,19 @@ pub enum Command {
     New(NewArgs),
     /// Preview the site locally with live reload.
     Serve(crate::serve::ServeArgs),
+    /// Search a built site (tantivy index, or the static export with --static).
+    Search(crate::search::cli::SearchArgs),
+    /// Is a purchase refundable? Evaluates the site's refund rules.
+    Refund(RefundCommand),
+}
+
+/// `faqtory refund`: the site root plus the request.
+#[derive(Args, Debug, Clone)]
+pub struct RefundCommand {
+    #[command(flatten)]
+    pub root: RootArgs,
+    #[command(flatten)]
+    pub request: crate::refund::cli::RefundArgs,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -90,6 +103,8 @@ pub fn run(cli: Cli) -> i32 {
             finish(&report, "Checked", &a.root)
         }
         Command::Serve(a) => crate::serve::run(&a),
+        Command::Search(a) => crate::search::cli::run(&a, Path::new(".")),
+        Command::Refund(a) => crate::refund::cli::run(&a.request, &a.root.root),
         Command::New(a) => match crate::scaffold::create(&a.dir) {
             Ok(()) => {
                 println!(

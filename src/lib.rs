@@ -17,6 +17,7 @@ pub mod progress;
 pub mod refund;
 pub mod render;
 pub mod scaffold;
+pub mod search;
 pub mod serve;
 pub mod widgets;
 pub mod yaml;
