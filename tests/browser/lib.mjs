@@ -8,10 +8,12 @@ import path from "node:path";
 
 export const REPO = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
 
-/** Finds a Chromium binary: $CHROMIUM_BIN, then the usual system paths. */
+/** Finds a Chromium binary: $CHROMIUM_BIN if set, else the usual system paths. */
 export function findChromium() {
-  const candidates = [process.env.CHROMIUM_BIN, "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"];
-  return candidates.find((p) => p && fs.existsSync(p)) || null;
+  // An explicit CHROMIUM_BIN is the only candidate, so a wrong path is noticed.
+  if (process.env.CHROMIUM_BIN) return fs.existsSync(process.env.CHROMIUM_BIN) ? process.env.CHROMIUM_BIN : null;
+  const candidates = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"];
+  return candidates.find((p) => fs.existsSync(p)) || null;
 }
 
 /** The command that runs faqtory: $FAQTORY_BIN, else `cargo run --release`. */

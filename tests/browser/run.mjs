@@ -22,7 +22,7 @@ import { REPO, buildVariant, crawl, discoverPages, findChromium, serve } from ".
 const require = createRequire(import.meta.url);
 const HERE = path.join(REPO, "tests/browser");
 const SHOTS = path.join(HERE, "screenshots");
-const AXE_SOURCE = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+let AXE_SOURCE = ""; // read in main(), once the dependencies are known to be installed
 
 const SITE_YAML = fs.readFileSync(path.join(REPO, "site.yaml"), "utf8");
 const yamlOf = (v) => (v.source ? fs.readFileSync(path.join(v.source, "site.yaml"), "utf8") : SITE_YAML);
@@ -341,13 +341,22 @@ async function main() {
   if (!chromium) {
     const msg = "browser tests: no Chromium found (set CHROMIUM_BIN or install the `chromium` package)";
     if (process.env.CI === "true") {
-      console.log(`not ok - ${msg}\n0 passed, 1 failed`);
+      console.log(`not ok - ${msg}\n${passed} passed, ${failed + 1} failed`);
       process.exit(1);
     }
-    console.log(`\n!!! SKIPPED: ${msg}\n!!! (under CI=true this is a failure)\n0 passed, 0 failed, 1 skipped`);
+    console.log(`\n!!! SKIPPED: ${msg}\n!!! (under CI=true this is a failure)\n${passed} passed, ${failed} failed, 1 skipped`);
+    process.exit(failed ? 1 : 0);
     return;
   }
-  const { chromium: pw } = await import("playwright-core");
+  let pw;
+  try {
+    pw = (await import("playwright-core")).chromium;
+    AXE_SOURCE = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+  } catch (e) {
+    failed++;
+    console.log(`not ok - browser test dependencies missing (${e.code || e.message}): run \`npm ci\` in tests/browser\n${passed} passed, ${failed} failed`);
+    process.exit(1);
+  }
   const browser = await pw.launch({
     executablePath: chromium,
     headless: true,
