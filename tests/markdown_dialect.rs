@@ -382,3 +382,19 @@ fn never_panics_on_odd_input() {
         });
     }
 }
+
+#[test]
+fn outline_agrees_with_render_on_headings_with_raw_html() {
+    // Found by the fuzzer: script text in a heading once changed the derived
+    // id only when sanitising.
+    let md = "### 标题 <script>alert(5)</script> 以及 <kbd>Ctrl</kbd>\n";
+    let p = page(md);
+    let o = outline(Source {
+        file: Path::new("content/p.md"),
+        text: md,
+        body_start: 0,
+    });
+    let id = &p.r.questions().next().expect("a question").id;
+    assert_eq!(id, "标题-以及-ctrl");
+    assert_eq!(&o.questions[0].id, id);
+}

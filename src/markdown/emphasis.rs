@@ -58,24 +58,13 @@ enum Tok<'a> {
 /// Re-decides emphasis in `seg` (the events of one inline run, with ranges
 /// into `src`). Returns `None` when the amendment changes nothing.
 pub fn apply<'a>(src: &'a str, seg: &[Ev<'a>], in_table: bool) -> Option<Vec<Ev<'a>>> {
-    // Cheap exit: pure-ASCII content cannot involve CJK characters.
-    let mut any_delim = false;
-    let mut any_wide = false;
-    for (ev, r) in seg {
-        match ev {
-            Event::Text(_) | Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough) => {
-                let s = src.get(r.clone())?;
-                any_delim |= s.bytes().any(|b| matches!(b, b'*' | b'_' | b'~'));
-            }
-            _ => {}
-        }
-        if let Some(s) = src.get(r.start.saturating_sub(4)..(r.end + 4).min(src.len())) {
-            any_wide |= !s.is_ascii();
-        } else {
-            any_wide = true;
-        }
-    }
-    if !any_delim || !any_wide {
+    // Cheap exit: unless some delimiter run in the source touches a CJK
+    // character or a variation selector and gets different flags under the
+    // amendment, nothing can change.
+    let (Some(first), Some(last)) = (seg.first(), seg.last()) else {
+        return None;
+    };
+    if !may_differ(src, first.1.start, last.1.end, in_table) {
         return None;
     }
 
@@ -199,6 +188,57 @@ pub fn apply<'a>(src: &'a str, seg: &[Ev<'a>], in_table: bool) -> Option<Vec<Ev<
 
     match_delims(&toks, &mut runs);
     Some(emit(src, toks, &runs))
+}
+
+/// A quick scan of `src[from..to]` for a run of `*`, `_` or `~` whose
+/// flags the amendment could change. Conservative: it looks at every such
+/// byte run in the source (even in code or URLs) and tries both a line-start
+/// and a mid-line reading.
+fn may_differ(src: &str, from: usize, to: usize, in_table: bool) -> bool {
+    let bytes = src.as_bytes();
+    let to = to.min(bytes.len());
+    let mut i = from;
+    while i < to {
+        let b = bytes[i];
+        if !matches!(b, b'*' | b'_' | b'~') {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < to && bytes[i] == b {
+            i += 1;
+        }
+        let touches = |c: Option<char>| {
+            c.is_some_and(|c| is_cjk(c) || is_text_vs(c) || is_ivs(c) || is_ambiguous_quote(c))
+        };
+        let mut before = src.get(..start).unwrap_or("").chars().rev();
+        let mut after = src.get(i..).unwrap_or("").chars();
+        let near = touches(before.next())
+            || touches(before.next())
+            || touches(after.next())
+            || touches(after.next());
+        if !near {
+            continue;
+        }
+        let run = Run {
+            ch: b,
+            start,
+            len: i - start,
+            open: false,
+            close: false,
+            left: 0,
+            closes: Vec::new(),
+            opens: Vec::new(),
+        };
+        for line_start in [false, true] {
+            if flags(src, &run, line_start, in_table, false)
+                != flags(src, &run, line_start, in_table, true)
+            {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 /// How many `~` make up the strikethrough delimiter at `pos` (1 or 2),

@@ -7,7 +7,7 @@ use std::ops::Range;
 use pulldown_cmark::{CowStr, Event};
 
 use super::context::Ctx;
-use super::{emphasis, linebreak, links, menu_path, sanitize};
+use super::{emphasis, escape, linebreak, links, menu_path, sanitize};
 use crate::diag::Severity;
 
 /// An inline event from the parser, or HTML this module wrote (trusted, not
@@ -53,24 +53,35 @@ pub fn process<'a>(
     menu_path::apply(&mut items);
     links::apply(ctx, &mut items);
     linebreak::apply(ctx.line_breaks, &mut items);
-    if !ctx.raw_html {
-        // Inside an inline <script>/<style>, the text goes too.
-        let mut skipping: Option<String> = None;
-        for it in items.iter_mut() {
-            if let Item::Ev(Event::InlineHtml(h), r) = it {
-                let (clean, problems) = sanitize::inline_tag(h);
+    // Raw inline HTML: sanitised unless the site opts in. Text inside an
+    // inline <script>/<style> is never page text (so ids and search agree
+    // whatever the setting) and is dropped when sanitising.
+    let mut skipping: Option<String> = None;
+    for it in items.iter_mut() {
+        match it {
+            Item::Ev(Event::InlineHtml(h), r) => {
                 match (&skipping, sanitize::content_tag(h)) {
                     (None, Some((name, false))) => skipping = Some(name),
                     (Some(open), Some((name, true))) if *open == name => skipping = None,
                     _ => {}
                 }
-                for (off, msg) in problems {
-                    ctx.diag(Severity::Warning, r.start + off, msg);
+                if !ctx.raw_html {
+                    let (clean, problems) = sanitize::inline_tag(h);
+                    for (off, msg) in problems {
+                        ctx.diag(Severity::Warning, r.start + off, msg);
+                    }
+                    *it = Item::raw(clean, "");
                 }
-                *it = Item::raw(clean, "");
-            } else if skipping.is_some() {
-                *it = Item::raw("", "");
             }
+            Item::Ev(Event::Text(t), _) if skipping.is_some() => {
+                *it = if ctx.raw_html {
+                    Item::raw(escape::html(t), "")
+                } else {
+                    Item::raw("", "")
+                };
+            }
+            _ if skipping.is_some() && !ctx.raw_html => *it = Item::raw("", ""),
+            _ => {}
         }
     }
     items

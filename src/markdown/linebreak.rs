@@ -9,7 +9,11 @@ use super::inline::Item;
 /// Turns soft breaks into `<br>` where the mode asks for it: always, or
 /// (auto) when the last character before or the first after is CJK.
 pub fn apply(mode: LineBreaks, items: &mut [Item<'_>]) {
-    if mode == LineBreaks::Never {
+    if mode == LineBreaks::Never
+        || !items
+            .iter()
+            .any(|it| matches!(it, Item::Ev(Event::SoftBreak, _)))
+    {
         return;
     }
     // One pass each way, so every break sees its neighbours in linear time.

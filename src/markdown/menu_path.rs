@@ -20,6 +20,12 @@ struct Label {
 /// Finds labels and paths in `items` and replaces their brackets and
 /// separators with the menu markup.
 pub fn apply(items: &mut Vec<Item<'_>>) {
+    let any_open = items
+        .iter()
+        .any(|it| matches!(it, Item::Ev(Event::Text(t), _) if t.contains(OPEN)));
+    if !any_open {
+        return;
+    }
     let labels = find_labels(items);
     if labels.is_empty() {
         return;

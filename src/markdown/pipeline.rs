@@ -84,6 +84,9 @@ struct Walker<'a, 'o> {
     page_text: String,
     pending_ids: Vec<(String, usize)>,
     outline: Vec<OutlineQuestion>,
+    /// (body offset, 1-based file line) of the last heading, so line
+    /// numbers are counted incrementally (linear in the page).
+    line_cursor: (usize, usize),
 }
 
 /// Renders (or, with `opts == None`, only outlines) a page.
@@ -105,6 +108,7 @@ pub fn run(src: Source<'_>, opts: Option<&Options<'_>>) -> (Rendered, Outline) {
         page_text: String::new(),
         pending_ids: Vec::new(),
         outline: Vec::new(),
+        line_cursor: (0, line_col(src.text, src.body_start).0),
     };
     w.walk();
     w.flush();
@@ -436,7 +440,7 @@ impl<'a> Walker<'a, '_> {
         }
 
         if question {
-            let line = line_col(self.ctx.src.text, self.ctx.src.body_start + r.start).0;
+            let line = self.line_of(r.start);
             let id = primary.unwrap_or_default();
             self.outline.push(OutlineQuestion {
                 id: id.clone(),
@@ -482,6 +486,21 @@ impl<'a> Walker<'a, '_> {
         self.emit_items(items);
         self.emit(Event::End(TagEnd::Heading(level)));
         self.cur.text.push('\n');
+    }
+
+    /// The file line of body offset `off` (offsets come in increasing order).
+    fn line_of(&mut self, off: usize) -> usize {
+        let (at, line) = self.line_cursor;
+        if off < at {
+            return line_col(self.ctx.src.text, self.ctx.src.body_start + off).0;
+        }
+        let body = self.ctx.body.as_bytes();
+        let end = off.min(body.len());
+        let more = body
+            .get(at..end)
+            .map_or(0, |s| s.iter().filter(|&&b| b == b'\n').count());
+        self.line_cursor = (end, line + more);
+        line + more
     }
 
     fn flush(&mut self) {

@@ -1,0 +1,419 @@
+//! Benchmarks of the markdown module alone (`bash bench/markdown.sh`).
+//!
+//! - `corpus DIR`: every `.md` page under DIR (front matter skipped) through
+//!   `faqtory::markdown::render` and, for comparison, plain pulldown-cmark
+//!   `push_html` with the same parser options; prints MB/s and the ratio.
+//! - `scaling`: pathological 1 MB and 10 MB inputs (deep nesting, long
+//!   delimiter runs, unclosed brackets, many links); prints seconds and the
+//!   10 MB / 1 MB ratio, which stays near 10 when time is linear.
+//!
+//! - `phases DIR`: parse only / plain push_html / render (all features) /
+//!   render with the dialect passes off / outline, one run each.
+//! - `read|plain|render DIR` (with `LIMIT=n` pages): one pass of one kind,
+//!   for `valgrind --tool=callgrind`, whose instruction counts do not depend
+//!   on what else the machine is running.
+//!
+//! See docs/markdown.md for the commands and the numbers.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+#[allow(dead_code)]
+#[path = "../../../src/diag.rs"]
+mod diag;
+#[allow(dead_code)]
+#[path = "../../../src/markdown/mod.rs"]
+mod markdown;
+
+use diag::Severity;
+use markdown::{
+    Console, Lang, LineBreaks, LinkResolver, Options, Source, WidgetHost, parser_options, render,
+};
+
+struct Links;
+impl LinkResolver for Links {
+    fn resolve(&self, dest: &str) -> Result<String, String> {
+        Ok(dest.trim_end_matches(".md").to_string())
+    }
+}
+struct Widgets;
+impl WidgetHost for Widgets {
+    fn fallback_html(&self, _: &str, _: Lang) -> Option<String> {
+        Some("<p>rules</p>".into())
+    }
+}
+
+fn pages(dir: &Path, out: &mut Vec<(PathBuf, String)>) {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<_> = rd.filter_map(Result::ok).map(|e| e.path()).collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            pages(&p, out);
+        } else if p.extension().is_some_and(|e| e == "md") {
+            if let Ok(t) = std::fs::read_to_string(&p) {
+                out.push((p, t));
+            }
+        }
+    }
+}
+
+fn body_start(text: &str) -> usize {
+    text.strip_prefix("---\n")
+        .and_then(|rest| rest.find("\n---\n"))
+        .map_or(0, |end| 4 + end + 5)
+}
+
+fn console(routes: HashSet<String>) -> Console {
+    Console {
+        content_base_url: "https://console.cloud.tencent.com".into(),
+        target_base_url: "https://console.cloud.tencent.com".into(),
+        routes,
+        unknown_route: Severity::Warning,
+    }
+}
+
+fn time_best<F: FnMut() -> usize>(runs: usize, mut f: F) -> (Duration, usize) {
+    let mut best = Duration::MAX;
+    let mut sink = 0;
+    for _ in 0..runs {
+        let t = Instant::now();
+        sink = f();
+        best = best.min(t.elapsed());
+    }
+    (best, sink)
+}
+
+fn corpus(dir: &Path) {
+    let mut all = Vec::new();
+    pages(dir, &mut all);
+    let bodies: Vec<(&PathBuf, &str, usize)> = all
+        .iter()
+        .map(|(p, t)| (p, t.as_str(), body_start(t)))
+        .collect();
+    let bytes: usize = bodies.iter().map(|(_, t, s)| t.len() - s).sum();
+    let routes: HashSet<String> = std::fs::read_to_string(dir.join("../site.yaml"))
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("- /").map(|r| format!("/{r}")))
+        .collect();
+    let console = console(routes);
+    let opts = Options {
+        lang: Lang::Zh,
+        line_breaks: LineBreaks::Auto,
+        cjk_emphasis: true,
+        raw_html: false,
+        console: Some(&console),
+        links: &Links,
+        widgets: &Widgets,
+    };
+    let runs = 3;
+    let (plain, plain_out) = time_best(runs, || {
+        let mut n = 0;
+        let mut html = String::new();
+        for (_, t, s) in &bodies {
+            html.clear();
+            pulldown_cmark::html::push_html(
+                &mut html,
+                pulldown_cmark::Parser::new_ext(&t[*s..], parser_options()),
+            );
+            n += html.len();
+        }
+        n
+    });
+    let (ours, ours_out) = time_best(runs, || {
+        let mut n = 0;
+        for (p, t, s) in &bodies {
+            let r = render(
+                Source {
+                    file: p,
+                    text: t,
+                    body_start: *s,
+                },
+                &opts,
+            );
+            n += r.sections.iter().map(|s| s.html.len()).sum::<usize>();
+        }
+        n
+    });
+    let mb = bytes as f64 / 1e6;
+    println!(
+        "corpus: {} pages, {mb:.1} MB of markdown (best of {runs})",
+        bodies.len()
+    );
+    println!(
+        "plain pulldown-cmark push_html: {:.3} s  {:.1} MB/s  ({plain_out} bytes out)",
+        plain.as_secs_f64(),
+        mb / plain.as_secs_f64()
+    );
+    println!(
+        "faqtory markdown::render:      {:.3} s  {:.1} MB/s  ({ours_out} bytes out)",
+        ours.as_secs_f64(),
+        mb / ours.as_secs_f64()
+    );
+    println!(
+        "dialect cost: {:.2}x plain",
+        ours.as_secs_f64() / plain.as_secs_f64()
+    );
+}
+
+/// One pass of one kind over the corpus, for `perf stat` (instructions do
+/// not depend on what else the machine runs).
+fn one(mode: &str, dir: &Path) {
+    let mut all = Vec::new();
+    pages(dir, &mut all);
+    let routes: HashSet<String> = std::fs::read_to_string(dir.join("../site.yaml"))
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("- /").map(|r| format!("/{r}")))
+        .collect();
+    let console = console(routes);
+    let opts = Options {
+        lang: Lang::Zh,
+        line_breaks: LineBreaks::Auto,
+        cjk_emphasis: true,
+        raw_html: false,
+        console: Some(&console),
+        links: &Links,
+        widgets: &Widgets,
+    };
+    let limit: usize = std::env::var("LIMIT")
+        .ok()
+        .and_then(|l| l.parse().ok())
+        .unwrap_or(usize::MAX);
+    let mut out = 0usize;
+    for (p, t) in all.iter().take(limit) {
+        let s = body_start(t);
+        match mode {
+            "plain" => {
+                let mut html = String::new();
+                pulldown_cmark::html::push_html(
+                    &mut html,
+                    pulldown_cmark::Parser::new_ext(&t[s..], parser_options()),
+                );
+                out += html.len();
+            }
+            "render" => {
+                let r = render(
+                    Source {
+                        file: p,
+                        text: t,
+                        body_start: s,
+                    },
+                    &opts,
+                );
+                out += r.sections.len() + r.diagnostics.len() * 1_000_000;
+            }
+            _ => out += t.len(),
+        }
+    }
+    println!("{mode}: {out}");
+}
+
+/// Where the time goes: parse only, parse into a Vec with offsets, plain
+/// push_html, full render (one run each, interleaved).
+fn phases(dir: &Path) {
+    let mut all = Vec::new();
+    pages(dir, &mut all);
+    let bodies: Vec<&str> = all.iter().map(|(_, t)| &t[body_start(t)..]).collect();
+    let console = console(HashSet::new());
+    let opts = Options {
+        lang: Lang::Zh,
+        line_breaks: LineBreaks::Auto,
+        cjk_emphasis: true,
+        raw_html: false,
+        console: Some(&console),
+        links: &Links,
+        widgets: &Widgets,
+    };
+    for round in 0..2 {
+        let t = Instant::now();
+        let n: usize = bodies
+            .iter()
+            .map(|b| pulldown_cmark::Parser::new_ext(b, parser_options()).count())
+            .sum();
+        println!(
+            "{round} parse only        {:.3}s ({n} events)",
+            t.elapsed().as_secs_f64()
+        );
+        let t = Instant::now();
+        let n: usize = bodies
+            .iter()
+            .map(|b| {
+                pulldown_cmark::Parser::new_ext(b, parser_options())
+                    .into_offset_iter()
+                    .collect::<Vec<_>>()
+                    .len()
+            })
+            .sum();
+        println!(
+            "{round} parse+offsets+vec {:.3}s ({n})",
+            t.elapsed().as_secs_f64()
+        );
+        let t = Instant::now();
+        let mut html = String::new();
+        for b in &bodies {
+            html.clear();
+            pulldown_cmark::html::push_html(
+                &mut html,
+                pulldown_cmark::Parser::new_ext(b, parser_options()),
+            );
+        }
+        println!(
+            "{round} plain push_html   {:.3}s",
+            t.elapsed().as_secs_f64()
+        );
+        let t = Instant::now();
+        for b in &bodies {
+            let _ = render(
+                Source {
+                    file: Path::new("x.md"),
+                    text: b,
+                    body_start: 0,
+                },
+                &opts,
+            );
+        }
+        println!(
+            "{round} render            {:.3}s",
+            t.elapsed().as_secs_f64()
+        );
+        let bare = Options {
+            cjk_emphasis: false,
+            line_breaks: LineBreaks::Never,
+            raw_html: true,
+            console: None,
+            ..opts
+        };
+        let t = Instant::now();
+        for b in &bodies {
+            let _ = render(
+                Source {
+                    file: Path::new("x.md"),
+                    text: b,
+                    body_start: 0,
+                },
+                &bare,
+            );
+        }
+        println!(
+            "{round} render bare       {:.3}s",
+            t.elapsed().as_secs_f64()
+        );
+        let t = Instant::now();
+        for b in &bodies {
+            let _ = markdown::outline(Source {
+                file: Path::new("x.md"),
+                text: b,
+                body_start: 0,
+            });
+        }
+        println!(
+            "{round} outline           {:.3}s",
+            t.elapsed().as_secs_f64()
+        );
+    }
+}
+
+/// Inputs of about `size` bytes that stress one thing each.
+fn shapes(size: usize) -> Vec<(&'static str, String)> {
+    let rep = |unit: &str| unit.repeat(size / unit.len().max(1));
+    let mut nested_quotes = String::new();
+    while nested_quotes.len() < size {
+        // 100-deep blockquotes with a callout marker, repeated.
+        nested_quotes.push_str(&">".repeat(100));
+        nested_quotes.push_str("?注意**粗：**文字\n\n");
+    }
+    let mut nested_lists = String::new();
+    let mut depth = 0;
+    while nested_lists.len() < size {
+        nested_lists.push_str(&"  ".repeat(depth % 200));
+        nested_lists.push_str("- 项目**一：**甲\n");
+        depth += 1;
+    }
+    vec![
+        ("nested blockquotes", nested_quotes),
+        ("nested lists", nested_lists),
+        ("long ** run", rep("*")),
+        ("alternating *_ openers", rep("*a _b ")),
+        ("cjk emphasis pairs", rep("**复议期：**如果")),
+        ("unclosed 【", rep("【标签")),
+        ("menu path chain", rep("【甲】>")),
+        ("many links", rep("[链接](console:/deal) ")),
+        ("soft breaks in CJK", rep("中文行\n")),
+        ("unclosed [", rep("[a")),
+        (
+            "raw html block",
+            format!("<div>\n{}</div>\n", rep("<a x='1' onclick=y>")),
+        ),
+    ]
+}
+
+fn scaling() {
+    let console = console(["/deal".to_string()].into_iter().collect());
+    let opts = Options {
+        lang: Lang::Zh,
+        line_breaks: LineBreaks::Auto,
+        cjk_emphasis: true,
+        raw_html: false,
+        console: Some(&console),
+        links: &Links,
+        widgets: &Widgets,
+    };
+    let file = Path::new("scaling.md");
+    println!(
+        "{:<26} {:>10} {:>10} {:>7}",
+        "input", "1 MB (s)", "10 MB (s)", "ratio"
+    );
+    let small = shapes(1_000_000);
+    let large = shapes(10_000_000);
+    for ((name, a), (_, b)) in small.iter().zip(large.iter()) {
+        let run = |t: &str| {
+            time_best(1, || {
+                let r = render(
+                    Source {
+                        file,
+                        text: t,
+                        body_start: 0,
+                    },
+                    &opts,
+                );
+                r.sections.len()
+            })
+            .0
+        };
+        let ta = run(a);
+        let tb = run(b);
+        println!(
+            "{name:<26} {:>10.3} {:>10.3} {:>7.1}",
+            ta.as_secs_f64(),
+            tb.as_secs_f64(),
+            tb.as_secs_f64() / ta.as_secs_f64().max(1e-9)
+        );
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
+    let dir = Path::new(
+        args.get(1)
+            .map_or("/tmp/c10k/faqtory/content", String::as_str),
+    );
+    match args.first().map(String::as_str) {
+        Some("corpus") => corpus(dir),
+        Some("scaling") => scaling(),
+        Some("phases") => phases(dir),
+        Some(m @ ("plain" | "render" | "read")) => one(m, dir),
+        _ => {
+            eprintln!(
+                "usage: markdown-bench corpus DIR | scaling | phases DIR | read|plain|render DIR"
+            );
+        }
+    }
+}
