@@ -22,7 +22,7 @@ import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GEN = os.path.join(REPO, "..", "shared", "bench", "gen_corpus.py")
-BIN = os.path.join(REPO, "target", "release", "faqtory")
+BIN = os.environ.get("FAQTORY_BIN") or os.path.join(REPO, "target", "release", "faqtory")
 
 
 def corpus(n, work):

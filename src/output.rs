@@ -199,15 +199,27 @@ fn write_all(tmp: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
         fs::remove_dir_all(tmp).map_err(|e| OutputError::Io(tmp.to_path_buf(), e))?;
     }
     fs::create_dir_all(tmp).map_err(|e| OutputError::Io(tmp.to_path_buf(), e))?;
+    // Folders first (in order, each once), then the files on every core.
+    let mut dests = Vec::with_capacity(files.len());
+    let mut dirs = std::collections::BTreeSet::new();
     for f in files {
         let rel = safe_relative(&f.path).ok_or_else(|| OutputError::BadPath(f.path.clone()))?;
         let dest = tmp.join(rel);
         if let Some(dir) = dest.parent() {
-            fs::create_dir_all(dir).map_err(|e| OutputError::Io(dir.to_path_buf(), e))?;
+            dirs.insert(dir.to_path_buf());
         }
-        fs::write(&dest, &f.bytes).map_err(|e| OutputError::Io(dest.clone(), e))?;
+        dests.push(dest);
     }
-    Ok(())
+    for dir in &dirs {
+        fs::create_dir_all(dir).map_err(|e| OutputError::Io(dir.clone(), e))?;
+    }
+    use rayon::prelude::*;
+    dests
+        .par_iter()
+        .zip(files.par_iter())
+        .try_for_each(|(dest, f)| {
+            fs::write(dest, &f.bytes).map_err(|e| OutputError::Io(dest.clone(), e))
+        })
 }
 
 /// `a/b/c.html` → a relative path with only normal components.

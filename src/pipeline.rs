@@ -140,7 +140,18 @@ pub fn render_site_with_index(
                 return None;
             }
         };
-        let (site_files, render_diags) = renderer.render_site(site);
+        // Rendering and indexing read the same model and share nothing
+        // else: run them side by side (the index is one tantivy thread).
+        progress.stage("rendering and indexing");
+        let index_here = if i == 0 { index_dir } else { None };
+        let ((site_files, render_diags), index) = rayon::join(
+            || renderer.render_site(site),
+            || {
+                let docs = search_docs(site);
+                search::build_index(&docs, index_here)
+                    .and_then(|index| search::export_static(&index))
+            },
+        );
         diags.extend(render_diags);
         // A translation is built under its language folder (`en/`).
         let folder = site
@@ -152,10 +163,6 @@ pub fn render_site_with_index(
             path: format!("{folder}{}", f.path),
             ..f
         }));
-        progress.stage("indexing");
-        let docs = search_docs(site);
-        let index = search::build_index(&docs, if i == 0 { index_dir } else { None })
-            .and_then(|index| search::export_static(&index));
         match index {
             Ok(exported) => files.extend(
                 exported
