@@ -7,7 +7,7 @@
 //!
 //! ```text
 //! manifest.bin  "FQS1" ver:v build_id:s doc_count:v docs_per_chunk:v max_impact:f32le
-//!               shard_count:v { first_term:s }*
+//!               shard_count:v { shared:v suffix:s }*   (front-coded shard bounds)
 //! <id>/t<i>.bin "FQT1" term_count:v { term:s n:v len:v postings[len] }*
 //!               postings = { doc_delta:v impact:v }* (doc ids ascending, first delta from 0)
 //! <id>/m<i>.bin "FQM1" count:v { title:s url:s category:s snippet:s }*
@@ -139,7 +139,9 @@ pub struct Manifest {
     pub docs_per_chunk: u32,
     /// The largest impact, for dequantization.
     pub max_impact: f32,
-    /// The first term of each shard, ascending.
+    /// The lower bound of each shard's term range, ascending: the shortest
+    /// prefix of its first term that sorts after the previous shard's last
+    /// term (front-coded in the file).
     pub shard_first: Vec<String>,
 }
 
@@ -171,9 +173,19 @@ impl Manifest {
             return Err(err("bad impact bound"));
         }
         let n = r.len().ok_or(err("truncated"))?;
-        let mut shard_first = Vec::with_capacity(n.min(bytes.len()));
+        let mut shard_first: Vec<String> = Vec::with_capacity(n.min(bytes.len()));
         for _ in 0..n {
-            shard_first.push(r.str().ok_or(err("truncated"))?.to_string());
+            let shared = r.len().ok_or(err("truncated"))?;
+            let suffix = r.str().ok_or(err("truncated"))?;
+            let prev = shard_first.last().map_or("", String::as_str);
+            let head = prev.get(..shared).ok_or(err("bad shard bound"))?;
+            let mut bound = String::with_capacity(shared.saturating_add(suffix.len()));
+            bound.push_str(head);
+            bound.push_str(suffix);
+            if prev >= bound.as_str() && !shard_first.is_empty() {
+                return Err(err("shard bounds out of order"));
+            }
+            shard_first.push(bound);
         }
         Ok(Manifest {
             build_id,
@@ -353,6 +365,8 @@ pub struct Exporter {
     cur_terms: u32,
     cur_first: Option<String>,
     last_term: Option<String>,
+    /// The last term of the shard closed before the current one.
+    prev_last: Option<String>,
 }
 
 /// Export settings.
@@ -377,6 +391,7 @@ impl Exporter {
             cur_terms: 0,
             cur_first: None,
             last_term: None,
+            prev_last: None,
         }
     }
 
@@ -425,7 +440,12 @@ impl Exporter {
             bytes.extend_from_slice(MAGIC_SHARD);
             put_varint(&mut bytes, self.cur_terms);
             bytes.append(&mut self.cur);
-            self.shards.push((first, bytes));
+            let bound = match &self.prev_last {
+                None => String::new(),
+                Some(prev) => shortest_bound(prev, &first),
+            };
+            self.shards.push((bound, bytes));
+            self.prev_last.clone_from(&self.last_term);
         }
         self.cur.clear();
         self.cur_terms = 0;
@@ -470,8 +490,12 @@ impl Exporter {
         put_varint(&mut manifest, docs_per_chunk.max(1));
         manifest.extend_from_slice(&self.max_impact.to_le_bytes());
         put_len(&mut manifest, self.shards.len());
-        for (first, _) in &self.shards {
-            put_str(&mut manifest, first);
+        let mut prev = "";
+        for (bound, _) in &self.shards {
+            let shared = common_prefix(prev, bound);
+            put_len(&mut manifest, shared);
+            put_str(&mut manifest, bound.get(shared..).unwrap_or(""));
+            prev = bound;
         }
         let mut files = Vec::with_capacity(
             self.shards
@@ -488,6 +512,33 @@ impl Exporter {
         }
         files
     }
+}
+
+/// The shortest char-boundary prefix of `first` that sorts after `prev`
+/// (`prev < first`), so every term of the shard is at or after it and every
+/// term of the shard before is below it.
+fn shortest_bound(prev: &str, first: &str) -> String {
+    for (i, c) in first.char_indices() {
+        let end = i.saturating_add(c.len_utf8());
+        if let Some(p) = first.get(..end)
+            && p > prev
+        {
+            return p.to_string();
+        }
+    }
+    first.to_string()
+}
+
+/// Bytes shared at the start of `a` and `b`, at a char boundary of both.
+fn common_prefix(a: &str, b: &str) -> usize {
+    let mut n = 0usize;
+    for ((i, x), y) in a.char_indices().zip(b.chars()) {
+        if x != y {
+            break;
+        }
+        n = i.saturating_add(x.len_utf8());
+    }
+    n
 }
 
 /// 64-bit FNV-1a, for the build id (not for security).

@@ -183,3 +183,39 @@ fn snippet_window_and_marks() {
     assert_eq!(m.len(), 1);
     assert_eq!(&s[m[0].0..m[0].1], "退款");
 }
+
+#[test]
+fn every_term_is_found_across_shard_bounds() {
+    // Terms sharing prefixes, one or a few per shard, so shard bounds are
+    // shortened prefixes and the manifest is front-coded.
+    let words = [
+        "a", "ab", "abc", "abd", "abda", "b", "ba", "z9", "zz", "退款", "退货", "退订", "造成",
+        "𠮷野",
+    ];
+    let docs: Vec<DocMeta> = words.iter().map(|w| meta(w)).collect();
+    let lists: Vec<Vec<(u32, f32)>> = (0..words.len())
+        .map(|i| vec![(i as u32, 1.0 + i as f32)])
+        .collect();
+    for shard_bytes in [1, 12, 30, 1000] {
+        let terms: Vec<(&str, &[(u32, f32)])> = words
+            .iter()
+            .zip(&lists)
+            .map(|(w, l)| (*w, l.as_slice()))
+            .collect();
+        let files = export(&terms, &docs, shard_bytes);
+        let mut e = Engine::new();
+        for (i, w) in words.iter().enumerate() {
+            let (hits, _, _) = run(&mut e, &files, w, 10);
+            assert_eq!(
+                hits.iter().map(|h| h.doc).collect::<Vec<_>>(),
+                vec![i as u32],
+                "{w} at shard size {shard_bytes}"
+            );
+        }
+        // Terms that are not in the index find nothing, wherever they sort.
+        for absent in ["0", "aa", "abcd", "c", "退", "龘龘"] {
+            let (hits, _, _) = run(&mut e, &files, absent, 10);
+            assert!(hits.is_empty(), "{absent}");
+        }
+    }
+}
