@@ -62,7 +62,7 @@ export function buildVariant(name, overrides, source = REPO) {
     fs.mkdirSync(path.dirname(at.replace(/\/$/, "")), { recursive: true });
     fs.symlinkSync(out, at.replace(/\/$/, ""));
   }
-  return { out, mount, rootPath, origin: base.origin };
+  return { root, out, mount, rootPath, origin: base.origin };
 }
 
 const TYPES = {

@@ -11,7 +11,8 @@
 // the built site resolves (crawl). Screenshots go to tests/browser/screenshots/.
 //
 // Environment: CHROMIUM_BIN (default /usr/bin/chromium), FAQTORY_BIN (a built
-// faqtory; default `cargo run --release`), ONLY=<variant name> to run one.
+// faqtory; default `cargo run --release`), ONLY=<variant name> to run one,
+// KEEP=1 to keep the built sites (in the temp folder) for a look.
 // Without Chromium the run is skipped loudly, except under CI=true where it fails.
 import fs from "node:fs";
 import os from "node:os";
@@ -316,6 +317,8 @@ async function testVariant(browser, variant) {
     }
   } finally {
     server.close();
+    if (!process.env.KEEP) fs.rmSync(built.root, { recursive: true, force: true });
+    else console.log(`# ${variant.name} kept in ${built.root}`);
   }
 }
 
