@@ -432,6 +432,8 @@ fn api_search_answers_from_tantivy_and_follows_edits() {
     assert_eq!(first["title"], "怎么退款？");
 
     // An edited answer is searchable after the reload.
+    let manifest = server.get("/search/manifest.bin");
+    assert_eq!(manifest.status, 200, "the static search export is served");
     editor_save(&site.path(REFUND), &refund_with_body("独角兽退款通道。"));
     events.wait("reload", WAIT).expect("reload");
     let hits: serde_json::Value = serde_json::from_str(
@@ -441,6 +443,16 @@ fn api_search_answers_from_tantivy_and_follows_edits() {
     )
     .expect("json");
     assert_eq!(hits[0]["url"], "/billing/refund/#how", "{hits}");
+
+    // The static export follows (made in the background after the reload).
+    let deadline = std::time::Instant::now() + WAIT;
+    while server.get("/search/manifest.bin").body == manifest.body {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the static search export never caught up with the edit"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
 
     // Hostile queries are just text.
     let r = server.get(&format!("/api/search?q={}", "%28".repeat(2000)));

@@ -72,6 +72,27 @@ pub struct Builder {
     /// The last build failed: the next change rebuilds everything, so the
     /// errors shown are always those of the whole site.
     failing: bool,
+    /// Numbers builds, so search exports land in order.
+    seq: u64,
+    /// Where static search exports go to be made; `None`: made right after
+    /// the reload signal, on this thread (what the tests use).
+    exporter: Option<std::sync::mpsc::Sender<ExportJob>>,
+}
+
+/// A language's static search export to make.
+pub struct ExportJob {
+    seq: u64,
+    /// The language folder (`""`, `en/`).
+    folder: String,
+    docs: Vec<crate::search::SearchDoc>,
+}
+
+/// Makes a job's export and puts it in the store (unless a newer one is in).
+fn run_export(store: &Store, job: ExportJob) -> Option<Vec<String>> {
+    let files = crate::search::build_index(&job.docs, None)
+        .and_then(|index| crate::search::export_static(&index))
+        .ok()?;
+    store.put_search_export(job.seq, &job.folder, files)
 }
 
 impl Builder {
@@ -81,6 +102,32 @@ impl Builder {
             store,
             live: None,
             failing: false,
+            seq: 0,
+            exporter: None,
+        }
+    }
+
+    /// Makes static search exports on a thread of their own from now on, so
+    /// the next rebuild never waits for one (a burst of edits makes only
+    /// the latest export of each language).
+    pub fn export_in_background(&mut self) {
+        let (tx, rx) = std::sync::mpsc::channel::<ExportJob>();
+        let store = self.store.clone();
+        let spawned = std::thread::Builder::new()
+            .name("faqtory-search-export".into())
+            .spawn(move || {
+                while let Ok(first) = rx.recv() {
+                    let mut latest: HashMap<String, ExportJob> = HashMap::new();
+                    for job in std::iter::once(first).chain(rx.try_iter()) {
+                        latest.insert(job.folder.clone(), job);
+                    }
+                    for job in latest.into_values() {
+                        let _ = run_export(&store, job);
+                    }
+                }
+            });
+        if spawned.is_ok() {
+            self.exporter = Some(tx);
         }
     }
 
@@ -122,6 +169,12 @@ impl Builder {
         })
     }
 
+    /// Drops the model, so the next change rebuilds everything.
+    pub fn forget(&mut self) {
+        self.live = None;
+        self.failing = true;
+    }
+
     /// Rebuilds for `changes` and tells open pages.
     pub fn apply(&mut self, changes: &Changes) -> Outcome {
         if changes.is_empty() {
@@ -157,7 +210,8 @@ impl Builder {
                 (f.path, e)
             })
             .collect();
-        let changed = self.store.replace_all(files);
+        self.seq += 1;
+        let changed = self.store.replace_all_from_build(files, self.seq);
         let mut sites = vec![rendered.site];
         sites.extend(rendered.translations);
         let mut widget_diags = Vec::new();
@@ -260,37 +314,29 @@ impl Builder {
         }
         let changed = self.store.update(updates);
         self.succeeded(&diags, &changed, false);
-        let mut search_files = Vec::new();
+        self.seq += 1;
+        let mut search_changed = 0;
         for (s, docs) in docs {
             let Some(site) = self.live.as_ref().and_then(|l| l.sites.get(s)) else {
                 continue;
             };
-            let folder = language_folder(site);
-            let exported = crate::search::build_index(&docs, None)
-                .and_then(|index| crate::search::export_static(&index));
-            let Ok(files) = exported else {
-                return None;
+            let job = ExportJob {
+                seq: self.seq,
+                folder: language_folder(site),
+                docs,
             };
-            let fresh: Vec<(String, Option<Entry>)> = files
-                .into_iter()
-                .map(|(path, bytes)| {
-                    let key = format!("{folder}{path}");
-                    let e = Entry::new(&key, bytes);
-                    (key, Some(e))
-                })
-                .collect();
-            // The shards are content-addressed: the old ones go.
-            let page = format!("{folder}search/index.html");
-            for old in self.store.keys_with_prefix(&format!("{folder}search/")) {
-                if old != page && !fresh.iter().any(|(k, _)| *k == old) {
-                    search_files.push((old, None));
+            match &self.exporter {
+                Some(tx) => {
+                    if let Err(std::sync::mpsc::SendError(job)) = tx.send(job) {
+                        self.exporter = None;
+                        search_changed += run_export(&self.store, job).map_or(0, |c| c.len());
+                    }
                 }
+                None => search_changed += run_export(&self.store, job).map_or(0, |c| c.len()),
             }
-            search_files.extend(fresh);
         }
-        let search_changed = self.store.update(search_files);
         Some(Outcome::Incremental {
-            changed: changed.len() + search_changed.len(),
+            changed: changed.len() + search_changed,
         })
     }
 

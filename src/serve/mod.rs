@@ -91,6 +91,7 @@ pub fn run(args: &ServeArgs) -> i32 {
         ..BuildOptions::default()
     };
     let mut builder = Builder::new(opts, store.clone());
+    builder.export_in_background();
 
     // Watch before the first build, so nothing saved during it is missed.
     let watching = match watch::start(&root) {

@@ -125,6 +125,17 @@ pub struct Store {
     events: broadcast::Sender<Event>,
     /// What `/api/search` answers from.
     pub search: super::search::SearchState,
+    /// Which build the static search export of each language folder comes
+    /// from, so a late background export never overwrites a newer one.
+    export_seq: std::sync::Mutex<ExportSeq>,
+}
+
+#[derive(Default)]
+struct ExportSeq {
+    /// The last full build (it exports every language).
+    full: u64,
+    /// The last export applied per language folder (`""`, `en/`).
+    by_folder: HashMap<String, u64>,
 }
 
 impl Store {
@@ -138,6 +149,7 @@ impl Store {
             }),
             events,
             search: super::search::SearchState::default(),
+            export_seq: std::sync::Mutex::new(ExportSeq::default()),
         }
     }
 
@@ -200,6 +212,59 @@ impl Store {
         *files = new;
         changed.sort();
         changed
+    }
+
+    /// [`Store::replace_all`] for full build number `seq`.
+    pub fn replace_all_from_build(&self, new: HashMap<String, Entry>, seq: u64) -> Vec<String> {
+        let mut order = self
+            .export_seq
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        order.full = seq;
+        self.replace_all(new)
+    }
+
+    /// Puts in the static search export of language `folder` made for build
+    /// number `seq`, dropping that folder's superseded (content-addressed)
+    /// shards. `None`, changing nothing, when a newer build's export is
+    /// already in.
+    pub fn put_search_export(
+        &self,
+        seq: u64,
+        folder: &str,
+        files: Vec<(String, Vec<u8>)>,
+    ) -> Option<Vec<String>> {
+        let mut order = self
+            .export_seq
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let last = order
+            .by_folder
+            .get(folder)
+            .copied()
+            .unwrap_or(0)
+            .max(order.full);
+        if seq <= last {
+            return None;
+        }
+        order.by_folder.insert(folder.to_owned(), seq);
+        let fresh: Vec<(String, Option<Entry>)> = files
+            .into_iter()
+            .map(|(path, bytes)| {
+                let key = format!("{folder}{path}");
+                let e = Entry::new(&key, bytes);
+                (key, Some(e))
+            })
+            .collect();
+        let page = format!("{folder}search/index.html");
+        let mut updates: Vec<(String, Option<Entry>)> = self
+            .keys_with_prefix(&format!("{folder}search/"))
+            .into_iter()
+            .filter(|old| *old != page && !fresh.iter().any(|(k, _)| k == old))
+            .map(|old| (old, None))
+            .collect();
+        updates.extend(fresh);
+        Some(self.update(updates))
     }
 
     /// Puts (Some) or removes (None) some files; returns the keys that changed.

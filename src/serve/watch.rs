@@ -76,8 +76,19 @@ pub fn run(
             continue;
         }
         let start = Instant::now();
-        let outcome = builder.apply(&changes);
-        super::log_outcome(&outcome, start.elapsed(), builder.store());
+        // A bug in a build stage must not stop the previews of every later
+        // save: report it, and start over with a full build next time.
+        let result =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| builder.apply(&changes)));
+        match result {
+            Ok(outcome) => super::log_outcome(&outcome, start.elapsed(), builder.store()),
+            Err(_) => {
+                eprintln!(
+                    "error: the rebuild crashed (a bug in faqtory); still serving the last good site"
+                );
+                builder.forget();
+            }
+        }
     }
 }
 
