@@ -11,6 +11,9 @@ pub fn is_cjk(c: char) -> bool {
     if cp < 0x1100 {
         return false;
     }
+    if (0x4E00..=0x9FFF).contains(&cp) {
+        return true; // CJK Unified Ideographs: the common case
+    }
     matches!(
         cp,
         0x1100..=0x11FF
@@ -98,6 +101,9 @@ pub fn is_punct(c: char) -> bool {
     let cp = c as u32;
     if cp < 0x80 {
         return c.is_ascii_punctuation();
+    }
+    if (0x4E00..=0x9FFF).contains(&cp) || (0xAC00..=0xD7A3).contains(&cp) {
+        return false; // ideographs and Hangul syllables: the common case
     }
     PUNCT_RANGES
         .binary_search_by(|&(lo, hi)| {

@@ -198,13 +198,9 @@ fn may_differ(src: &str, from: usize, to: usize, in_table: bool) -> bool {
     let bytes = src.as_bytes();
     let to = to.min(bytes.len());
     let mut i = from;
-    while i < to {
-        let b = bytes[i];
-        if !matches!(b, b'*' | b'_' | b'~') {
-            i += 1;
-            continue;
-        }
-        let start = i;
+    while let Some(start) = find_delim(bytes, i, to) {
+        let b = bytes[start];
+        i = start;
         while i < to && bytes[i] == b {
             i += 1;
         }
@@ -230,7 +226,13 @@ fn may_differ(src: &str, from: usize, to: usize, in_table: bool) -> bool {
             closes: Vec::new(),
             opens: Vec::new(),
         };
+        // A run right after a blockquote's `>` may be at a line start for
+        // the parser; try that reading too.
+        let after_gt = start > 0 && bytes[start - 1] == b'>';
         for line_start in [false, true] {
+            if line_start && !after_gt {
+                continue;
+            }
             if flags(src, &run, line_start, in_table, false)
                 != flags(src, &run, line_start, in_table, true)
             {
@@ -239,6 +241,27 @@ fn may_differ(src: &str, from: usize, to: usize, in_table: bool) -> bool {
         }
     }
     false
+}
+
+/// The first `*`, `_` or `~` in `bytes[from..to]`, eight bytes at a time.
+fn find_delim(bytes: &[u8], from: usize, to: usize) -> Option<usize> {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let has = |w: u64, b: u8| {
+        let x = w ^ (LO * u64::from(b));
+        x.wrapping_sub(LO) & !x & HI
+    };
+    let mut i = from;
+    while i + 8 <= to {
+        let mut chunk = [0u8; 8];
+        chunk.copy_from_slice(&bytes[i..i + 8]);
+        let w = u64::from_le_bytes(chunk);
+        if has(w, b'*') | has(w, b'_') | has(w, b'~') != 0 {
+            break;
+        }
+        i += 8;
+    }
+    (i..to).find(|&k| matches!(bytes[k], b'*' | b'_' | b'~'))
 }
 
 /// How many `~` make up the strikethrough delimiter at `pos` (1 or 2),

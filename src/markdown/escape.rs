@@ -25,9 +25,12 @@ pub fn href(s: &str) -> String {
             '\'' => out.push_str("&#x27;"),
             c if c.is_ascii_alphanumeric() || "-_.!~*()/?#:@=+$,;%[]".contains(c) => out.push(c),
             c => {
+                const HEX: &[u8; 16] = b"0123456789ABCDEF";
                 let mut buf = [0u8; 4];
                 for b in c.encode_utf8(&mut buf).bytes() {
-                    out.push_str(&format!("%{b:02X}"));
+                    out.push('%');
+                    out.push(char::from(HEX[usize::from(b >> 4)]));
+                    out.push(char::from(HEX[usize::from(b & 15)]));
                 }
             }
         }

@@ -129,22 +129,31 @@ static AMMONIA: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 /// characters inside (browsers skip those), after entity decoding.
 pub fn unsafe_scheme(url: &str) -> Option<&'static str> {
     let decoded = decode_entities(url);
-    let mut scheme = String::new();
+    // The scheme, lowercased, in a small buffer (no allocation per link).
+    let mut buf = [0u8; 16];
+    let mut n = 0;
+    let mut colon = false;
     for c in decoded.chars() {
         if c.is_ascii_control() || c == ' ' || c == '\u{FEFF}' {
             continue;
         }
         if c == ':' {
+            colon = true;
             break;
         }
-        if !c.is_ascii_alphanumeric() && !matches!(c, '+' | '-' | '.') || scheme.len() > 16 {
+        if !c.is_ascii_alphanumeric() && !matches!(c, '+' | '-' | '.') || n == buf.len() {
             return None;
         }
-        scheme.push(c.to_ascii_lowercase());
+        buf[n] = c.to_ascii_lowercase() as u8;
+        n += 1;
     }
+    if !colon {
+        return None;
+    }
+    let scheme = &buf[..n];
     ["javascript", "vbscript", "data"]
         .into_iter()
-        .find(|s| *s == scheme && decoded.contains(':'))
+        .find(|s| s.as_bytes() == scheme)
 }
 
 /// Decodes numeric character references and the named ones that matter

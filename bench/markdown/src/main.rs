@@ -372,7 +372,7 @@ fn scaling() {
     let large = shapes(10_000_000);
     for ((name, a), (_, b)) in small.iter().zip(large.iter()) {
         let run = |t: &str| {
-            time_best(1, || {
+            time_best(2, || {
                 let r = render(
                     Source {
                         file,
