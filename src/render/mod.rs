@@ -158,7 +158,7 @@ impl Renderer {
             home_url: root.clone(),
             questions_url: format!("{root}questions/"),
             search_url: format!("{root}search/"),
-            search_manifest_url: format!("{root}search/manifest.json"),
+            search_manifest_url: format!("{root}search/manifest.bin"),
             search_wasm_url: format!("{assets_root}assets/search.wasm"),
             root,
             assets,
