@@ -120,7 +120,17 @@ static AMMONIA: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         .url_schemes(SCHEMES.iter().copied().collect())
         .url_relative(ammonia::UrlRelative::PassThrough)
         .link_rel(None)
-        .strip_comments(true);
+        .strip_comments(true)
+        // ammonia lets some malformed `javascript:` URLs through as relative
+        // (found by the fuzzer: `<a href="javascript:x>)(y"z</a>`); apply
+        // our own scheme check to every URL attribute as well.
+        .attribute_filter(|_, attr, value| {
+            if URL_ATTRS.contains(&attr) && unsafe_scheme(value).is_some() {
+                None
+            } else {
+                Some(value.into())
+            }
+        });
     b
 });
 
@@ -489,6 +499,13 @@ mod tests {
         assert_eq!(h, r#"<a title="t">"#);
         let (h, p) = inline_tag("</b>");
         assert_eq!((h.as_str(), p.len()), ("</b>", 0));
+    }
+
+    #[test]
+    fn malformed_javascript_url_in_a_block() {
+        let (h, p) = block("<div>\n<a href=\"javascript:aler>)(7t\"x</a>\n</div>\n");
+        assert!(!h.contains("javascript"), "{h}");
+        assert!(p.iter().any(|(_, m)| m.contains("javascript")), "{p:?}");
     }
 
     #[test]
