@@ -436,13 +436,24 @@ fn api_search_answers_from_tantivy_and_follows_edits() {
     assert_eq!(manifest.status, 200, "the static search export is served");
     editor_save(&site.path(REFUND), &refund_with_body("独角兽退款通道。"));
     events.wait("reload", WAIT).expect("reload");
-    let hits: serde_json::Value = serde_json::from_str(
-        &server
-            .get("/api/search?q=%E7%8B%AC%E8%A7%92%E5%85%BD")
-            .text(),
-    )
-    .expect("json");
-    assert_eq!(hits[0]["url"], "/billing/refund/#how", "{hits}");
+    // (The search entries are updated right after the reload signal.)
+    let deadline = std::time::Instant::now() + WAIT;
+    loop {
+        let hits: serde_json::Value = serde_json::from_str(
+            &server
+                .get("/api/search?q=%E7%8B%AC%E8%A7%92%E5%85%BD")
+                .text(),
+        )
+        .expect("json");
+        if hits[0]["url"] == "/billing/refund/#how" {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the edited answer never became searchable: {hits}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
 
     // The static export follows (made in the background after the reload).
     let deadline = std::time::Instant::now() + WAIT;

@@ -12,6 +12,15 @@ use crate::widgets::SiteWidgets;
 
 use super::{LanguageMap, Renderer, lang_tag, seo, theme};
 
+/// Which files of a page edit to render.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Part {
+    /// The page itself.
+    Page,
+    /// Its categories, the home page, the all-questions page, the sitemap.
+    Lists,
+}
+
 /// One compiled renderer per language of the site, as the build makes them.
 pub struct Session {
     renderers: Vec<Renderer>,
@@ -39,19 +48,38 @@ impl Session {
         s: usize,
         page: PageId,
     ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+        let mut files = self.files(sites, s, page, Part::Page)?;
+        files.extend(self.files(sites, s, page, Part::Lists)?);
+        Ok(files)
+    }
+
+    /// One part of [`Session::page_files`]: the page itself, or the lists
+    /// and indexes that show it.
+    pub fn files(
+        &self,
+        sites: &[Site],
+        s: usize,
+        page: PageId,
+        part: Part,
+    ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
         let (Some(site), Some(r)) = (sites.get(s), self.renderers.get(s)) else {
             return Ok(Vec::new());
         };
         let Some(p) = site.pages.get(page) else {
             return Ok(Vec::new());
         };
-        let mut results = vec![r.render_page(site, page), r.render_home(site)];
-        let mut cat = Some(p.category);
-        while let Some(c) = cat.filter(|&c| c != 0) {
-            results.push(r.render_category(site, c));
-            cat = site.categories.get(c).and_then(|x| x.parent);
+        let mut results = Vec::new();
+        if part == Part::Page {
+            results.push(r.render_page(site, page));
+        } else {
+            results.push(r.render_home(site));
+            let mut cat = Some(p.category);
+            while let Some(c) = cat.filter(|&c| c != 0) {
+                results.push(r.render_category(site, c));
+                cat = site.categories.get(c).and_then(|x| x.parent);
+            }
+            results.push(r.render_questions(site));
         }
-        results.push(r.render_questions(site));
         let mut files = Vec::new();
         let mut diags = Vec::new();
         for res in results {
@@ -63,7 +91,9 @@ impl Session {
         if !diags.is_empty() {
             return Err(diags);
         }
-        files.push(seo::sitemap(site, r.site_context()));
+        if part == Part::Lists {
+            files.push(seo::sitemap(site, r.site_context()));
+        }
         // A translation is built under its language folder (`en/`).
         let folder = site
             .root_path

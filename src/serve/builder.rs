@@ -18,7 +18,7 @@ use crate::diag::Diagnostic;
 use crate::model::Site;
 use crate::pipeline::{self, BuildOptions};
 use crate::progress::Progress;
-use crate::render::incremental::Session;
+use crate::render::incremental::{Part, Session};
 use crate::widgets::SiteWidgets;
 
 use super::paths::url_of_key;
@@ -278,8 +278,9 @@ impl Builder {
             live.session = Session::new(&live.sites, &live.widgets).ok();
         }
         let session = live.session.as_ref();
-        for (s, page) in touched {
-            let files = session?.page_files(&live.sites, s, page).ok()?;
+        // The page itself first: its reload is what the writer waits for.
+        for &(s, page) in &touched {
+            let files = session?.files(&live.sites, s, page, Part::Page).ok()?;
             if !sites_touched.contains(&s) {
                 sites_touched.push(s);
             }
@@ -297,10 +298,23 @@ impl Builder {
         live.diagnostics.extend(new_diags);
         let diags = sorted(live.diagnostics.clone());
         live.diagnostics = diags.clone();
-        // The edited pages' search entries: documents now (cheap, so
-        // `/api/search` is current when the page reloads), the static
-        // export after the reload signal (its scores are corpus-wide, so a
-        // language's export is made anew, as the full build makes it).
+        let changed = self.store.update(updates);
+        self.succeeded(&diags, &changed, false);
+
+        // Then, after the signal, the lists that show the pages (for a body
+        // edit their entries rarely change; when they do, open lists are
+        // told to reload too) and the search entries.
+        let live = self.live.as_ref()?;
+        let mut lists: Vec<(String, Option<Entry>)> = Vec::new();
+        for &(s, page) in &touched {
+            let session = live.session.as_ref()?;
+            let files = session.files(&live.sites, s, page, Part::Lists).ok()?;
+            lists.extend(
+                files
+                    .into_iter()
+                    .map(|f| (f.path.clone(), Some(Entry::new(&f.path, f.bytes)))),
+            );
+        }
         let docs: Vec<(usize, Vec<crate::search::SearchDoc>)> = sites_touched
             .iter()
             .filter_map(|&s| {
@@ -312,8 +326,10 @@ impl Builder {
         if let Some((_, d)) = docs.iter().find(|(s, _)| *s == 0) {
             self.store.search.set(d.clone());
         }
-        let changed = self.store.update(updates);
-        self.succeeded(&diags, &changed, false);
+        let lists_changed = self.store.update(lists);
+        if !lists_changed.is_empty() {
+            self.send_reload(&lists_changed);
+        }
         self.seq += 1;
         let mut search_changed = 0;
         for (s, docs) in docs {
@@ -336,7 +352,7 @@ impl Builder {
             }
         }
         Some(Outcome::Incremental {
-            changed: changed.len() + search_changed,
+            changed: changed.len() + lists_changed.len() + search_changed,
         })
     }
 
@@ -365,7 +381,6 @@ impl Builder {
         if changed.is_empty() {
             return;
         }
-        let generation = status.generation;
         if css_only {
             let sheets: Vec<serde_json::Value> = changed
                 .iter()
@@ -381,15 +396,25 @@ impl Builder {
                 .collect();
             self.store.send(Event {
                 name: "css",
-                data: serde_json::json!({ "generation": generation, "sheets": sheets }).to_string(),
+                data: serde_json::json!({ "generation": status.generation, "sheets": sheets })
+                    .to_string(),
             });
             return;
         }
+        self.send_reload(changed);
+    }
+
+    /// Tells open pages which of them changed.
+    fn send_reload(&self, changed: &[String]) {
         let urls: Vec<String> = changed.iter().map(|k| url_of_key(k)).collect();
         self.store.send(Event {
             name: "reload",
-            data: serde_json::json!({ "generation": generation, "all": false, "changed": urls })
-                .to_string(),
+            data: serde_json::json!({
+                "generation": self.store.status().generation,
+                "all": false,
+                "changed": urls,
+            })
+            .to_string(),
         });
     }
 }
