@@ -23,7 +23,33 @@ pub fn href(s: &str) -> String {
         match c {
             '&' => out.push_str("&amp;"),
             '\'' => out.push_str("&#x27;"),
-            c if c.is_ascii_alphanumeric() || "-_.!~*()/?#:@=+$,;%[]".contains(c) => out.push(c),
+            c if c.is_ascii_alphanumeric()
+                || matches!(
+                    c,
+                    '-' | '_'
+                        | '.'
+                        | '!'
+                        | '~'
+                        | '*'
+                        | '('
+                        | ')'
+                        | '/'
+                        | '?'
+                        | '#'
+                        | ':'
+                        | '@'
+                        | '='
+                        | '+'
+                        | '$'
+                        | ','
+                        | ';'
+                        | '%'
+                        | '['
+                        | ']'
+                ) =>
+            {
+                out.push(c)
+            }
             c => {
                 const HEX: &[u8; 16] = b"0123456789ABCDEF";
                 let mut buf = [0u8; 4];
