@@ -61,8 +61,8 @@ def main():
     head = "| N | wall s median (min–max) | cpu s | pages/s | peak RSS MiB | output MiB (files) |"
     rule = "|---:|---:|---:|---:|---:|---:|"
     if args.hugo:
-        head += " hugo wall s median | hugo peak MiB | faqtory/hugo wall (paired median, min–max) |"
-        rule += "---:|---:|---:|"
+        head += " hugo wall s median | hugo cpu s | hugo peak MiB | faqtory/hugo wall (paired median, min–max) |"
+        rule += "---:|---:|---:|---:|"
     print(head)
     print(rule)
     for n in [int(s) for s in args.sizes.split(",")]:
@@ -91,7 +91,8 @@ def main():
             ratios = [a[0] / b[0] for a, b in zip(runs, hugo_runs)]
             hw = statistics.median(r[0] for r in hugo_runs)
             hr = max(r[2] for r in hugo_runs) / 1024
-            row += (f" {hw:.2f} | {hr:,.0f} | {statistics.median(ratios):.2f} "
+            hc = statistics.median(r[1] for r in hugo_runs)
+            row += (f" {hw:.2f} | {hc:.2f} | {hr:,.0f} | {statistics.median(ratios):.2f} "
                     f"({min(ratios):.2f}–{max(ratios):.2f}) |")
         print(row, flush=True)
 
