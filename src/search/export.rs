@@ -22,9 +22,12 @@ pub struct ExportOptions {
 
 impl Default for ExportOptions {
     fn default() -> Self {
+        // Chosen by the sweep of bench/search.py (docs/search.md): at 10,000
+        // entries a first query fetches 51 KB gzipped (median, wasm included)
+        // with these; larger shards or chunks fetch more.
         ExportOptions {
-            shard_bytes: 32 * 1024,
-            docs_per_chunk: 16,
+            shard_bytes: 4 * 1024,
+            docs_per_chunk: 4,
         }
     }
 }
