@@ -1,0 +1,87 @@
+// Chromium drives the search box of a built site (issue 4's browser test):
+// "/" focuses the box; typing shows results with the matched words in
+// <mark>; ArrowDown + Enter lands on the question's anchor; a shared
+// /search/?q= link shows results on load.
+//
+// usage: node tests/browser/search.mjs <built site dir>   (run by tests/search_browser.rs)
+// Exit 0 all passed, 1 a check failed, 3 not runnable (no Chromium / playwright-core).
+import { createRequire } from "node:module";
+import path from "node:path";
+import { REPO, findChromium, serve } from "./lib.mjs";
+
+const dir = process.argv[2];
+const chromiumBin = findChromium();
+let chromium;
+try {
+  chromium = createRequire(path.join(REPO, "tests/browser/package.json"))("playwright-core").chromium;
+} catch {
+  console.error("playwright-core missing: run npm ci in tests/browser");
+  process.exit(3);
+}
+if (!dir || !chromiumBin) {
+  console.error(dir ? "Chromium not found" : "usage: search.mjs <built site dir>");
+  process.exit(3);
+}
+
+const { server, origin } = await serve(dir);
+const browser = await chromium.launch({
+  executablePath: chromiumBin,
+  args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync"],
+});
+let failures = 0;
+const check = (ok, what) => {
+  if (!ok) failures++;
+  console.error(`${ok ? "ok  " : "FAIL"} ${what}`);
+};
+
+try {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+
+  // 1. Type in the box of a built page.
+  await page.goto(`${origin}/account-billing/`);
+  await page.keyboard.press("/");
+  check(await page.evaluate(() => document.activeElement?.id === "search-input"), "'/' focuses the search box");
+  await page.keyboard.type("退款规则");
+  await page.waitForFunction(() => document.querySelector("#search-results")?.dataset.state === "results", null, { timeout: 10000 });
+  const first = page.locator("#search-results a").first();
+  const title = await first.innerText();
+  check(title.includes("云市场的具体退款规则是什么"), `first result is the refund-rules question (${title.trim()})`);
+  const marks = await page.locator("#search-results a").first().locator("mark").allInnerTexts();
+  check(marks.length > 0 && marks.some((m) => /退款|规则/.test(m)), `matched words highlighted (${marks.join(",")})`);
+  const href = await first.getAttribute("href");
+  check(/\/cloud-market\/faq\/#refund-rules$/.test(href || ""), `result links to the question's anchor (${href})`);
+
+  // 2. Arrow down to the first result, Enter: land on the anchor.
+  await page.keyboard.press("ArrowDown");
+  await Promise.all([page.waitForURL(/#refund-rules$/, { timeout: 10000 }), page.keyboard.press("Enter")]);
+  const url = new URL(page.url());
+  check(url.pathname === "/cloud-market/faq/" && url.hash === "#refund-rules", `Enter lands on the question (${url.pathname}${url.hash})`);
+  check(await page.locator("#refund-rules").isVisible(), "the question's section is on the page");
+
+  // 3. No results: a clear state with a link to all questions.
+  await page.goto(`${origin}/`);
+  await page.fill("#search-input", "zzqqxxnothing");
+  await page.waitForFunction(() => document.querySelector("#search-results")?.dataset.state === "none", null, { timeout: 10000 });
+  check(await page.locator('#search-results a[href$="/questions/"]').count() > 0, "no-results state links to all questions");
+
+  // 4. A shared link renders results on load.
+  await page.goto(`${origin}/search/?q=${encodeURIComponent("退款")}`);
+  await page.waitForFunction(() => document.querySelector("#search-page-results")?.dataset.state === "results", null, { timeout: 10000 });
+  const n = await page.locator("#search-page-results a").count();
+  check(n >= 3, `/search/?q=退款 shows results on load (${n} links)`);
+  check(errors.length === 0, `no console errors ${errors.join("; ")}`);
+  await context.close();
+} catch (e) {
+  failures++;
+  console.error(`FAIL ${e.stack || e}`);
+} finally {
+  await browser.close();
+  server.close();
+}
+console.error(`${failures ? "FAILED" : "passed"}`);
+process.exit(failures ? 1 : 0);
