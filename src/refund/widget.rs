@@ -38,19 +38,9 @@ pub fn rules_json(rules: &Rules) -> String {
     refund::json::rules_to_json(rules)
 }
 
+/// HTML-escapes text for element content and attribute values.
 fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    crate::render::seo::xml_escape(s)
 }
 
 /// A clause URL with the site's base path in front of site-absolute paths.
