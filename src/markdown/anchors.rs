@@ -9,7 +9,17 @@ use std::collections::{HashMap, HashSet};
 pub fn slug(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.trim().chars() {
-        if c.is_alphanumeric() || c == '_' {
+        // Fast paths for the common scripts: ASCII, and CJK ideographs
+        // (alphanumeric, with no case), skip the Unicode tables.
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                out.push(c.to_ascii_lowercase());
+            } else if (c.is_whitespace() || c == '-') && !out.is_empty() && !out.ends_with('-') {
+                out.push('-');
+            }
+        } else if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+            out.push(c);
+        } else if c.is_alphanumeric() {
             out.extend(c.to_lowercase());
         } else if (c.is_whitespace() || c == '-') && !out.is_empty() && !out.ends_with('-') {
             out.push('-');
@@ -72,6 +82,37 @@ mod tests {
         assert_eq!(slug("How do I get a Refund?"), "how-do-i-get-a-refund");
         assert_eq!(slug("  ？？ "), "q");
         assert_eq!(slug("API 服务 - 退款"), "api-服务-退款");
+    }
+
+    /// The slug rule without the fast paths, to check them against.
+    fn slug_by_tables(text: &str) -> String {
+        let mut out = String::new();
+        for c in text.trim().chars() {
+            if c.is_alphanumeric() || c == '_' {
+                out.extend(c.to_lowercase());
+            } else if (c.is_whitespace() || c == '-') && !out.is_empty() && !out.ends_with('-') {
+                out.push('-');
+            }
+        }
+        while out.ends_with('-') {
+            out.pop();
+        }
+        if out.is_empty() { "q".to_string() } else { out }
+    }
+
+    #[test]
+    fn fast_paths_agree_with_unicode_tables() {
+        let ascii: String = (0u8..128).map(char::from).collect();
+        let ideographs: String = ('\u{4E00}'..='\u{9FFF}').collect();
+        for text in [
+            ascii.as_str(),
+            &format!("x{ascii}y"),
+            "a\u{B}b",
+            ideographs.as_str(),
+            "Ǆ İ ẞ 退款 ΣΑΣ",
+        ] {
+            assert_eq!(slug(text), slug_by_tables(text), "{text:?}");
+        }
     }
 
     #[test]

@@ -40,6 +40,8 @@ struct Run {
     ch: u8,
     start: usize,
     len: usize,
+    /// The run starts a line (nothing before it counts as a neighbour).
+    line_start: bool,
     open: bool,
     close: bool,
     left: usize,
@@ -49,8 +51,10 @@ struct Run {
     opens: Vec<(Kind, usize)>,
 }
 
-enum Tok<'a> {
-    Ev(Event<'a>, Range<usize>),
+/// The run's pieces: an event of `seg` (by index), literal text between
+/// delimiters, or a delimiter run (index into the runs).
+enum Tok {
+    Ev(usize),
     Text(usize, usize),
     Run(usize),
 }
@@ -58,40 +62,80 @@ enum Tok<'a> {
 /// Re-decides emphasis in `seg` (the events of one inline run, with ranges
 /// into `src`). Returns `None` when the amendment changes nothing.
 pub fn apply<'a>(src: &'a str, seg: &[Ev<'a>], in_table: bool) -> Option<Vec<Ev<'a>>> {
-    // Cheap exit: unless some delimiter run in the source touches a CJK
-    // character or a variation selector and gets different flags under the
-    // amendment, nothing can change.
+    // Cheap exit: no `*`, `_` or `~` anywhere in the run's source.
     let (Some(first), Some(last)) = (seg.first(), seg.last()) else {
         return None;
     };
-    if !may_differ(src, first.1.start, last.1.end, in_table) {
+    find_delim(src.as_bytes(), first.1.start, last.1.end)?;
+
+    let (toks, mut runs) = tokenize(src, seg)?;
+
+    // Flags under both rule sets, only for runs the amendment can reach (a
+    // CJK character or a variation selector next to them); stop here if it
+    // changes none of them.
+    let mut differs = false;
+    let mut decided = vec![false; runs.len()];
+    for (run, done) in runs.iter_mut().zip(decided.iter_mut()) {
+        run.left = run.len;
+        if run.ch == b'~' && run.len > 2 {
+            *done = true; // never a delimiter (GFM)
+            continue;
+        }
+        let nb = Neighbours::of(src, run.start, run.start + run.len, run.line_start);
+        if !nb.near_cjk() {
+            continue;
+        }
+        let cm = flags(src, run, &nb, in_table, false);
+        let cjk = flags(src, run, &nb, in_table, true);
+        differs |= cm != cjk;
+        (run.open, run.close) = cjk;
+        *done = true;
+    }
+    if !differs {
         return None;
     }
+    for (run, done) in runs.iter_mut().zip(decided) {
+        if !done {
+            let nb = Neighbours::of(src, run.start, run.start + run.len, run.line_start);
+            (run.open, run.close) = flags(src, run, &nb, in_table, true);
+        }
+    }
 
+    match_delims(seg, &toks, &mut runs);
+    Some(emit(src, seg, toks, &runs))
+}
+
+/// Splits the run into events, literal text and delimiter runs: both the
+/// literal `*`, `_`, `~` pulldown-cmark left in text and those it turned into
+/// emphasis tags (found from the tags' source ranges). `None` when a tag's
+/// range does not hold its delimiters (then pulldown's events stand).
+fn tokenize(src: &str, seg: &[Ev<'_>]) -> Option<(Vec<Tok>, Vec<Run>)> {
     let bytes = src.as_bytes();
-    let mut toks: Vec<Tok<'a>> = Vec::with_capacity(seg.len() + 8);
+    let mut toks: Vec<Tok> = Vec::with_capacity(seg.len() + 8);
     let mut runs: Vec<Run> = Vec::new();
-    let mut line_starts: Vec<usize> = Vec::new();
     let mut at_line_start = true;
     let mut in_autolink = false;
 
-    let push_delim = |toks: &mut Vec<Tok<'a>>, runs: &mut Vec<Run>, pos: usize| -> Option<()> {
+    // `ls`: where the current line starts, if the event is the line's first.
+    let mut push_delim = |toks: &mut Vec<Tok>, pos: usize, ls: Option<usize>| -> Option<()> {
         let ch = *bytes.get(pos)?;
         if !matches!(ch, b'*' | b'_' | b'~') {
             return None;
         }
-        if let Some(Tok::Run(i)) = toks.last() {
-            let run = &mut runs[*i];
-            if run.ch == ch && run.start + run.len == pos {
-                run.len += 1;
-                return Some(());
-            }
+        if let Some(Tok::Run(i)) = toks.last()
+            && let Some(run) = runs.get_mut(*i)
+            && run.ch == ch
+            && run.start + run.len == pos
+        {
+            run.len += 1;
+            return Some(());
         }
         toks.push(Tok::Run(runs.len()));
         runs.push(Run {
             ch,
             start: pos,
             len: 1,
+            line_start: ls == Some(pos),
             open: false,
             close: false,
             left: 0,
@@ -101,50 +145,45 @@ pub fn apply<'a>(src: &'a str, seg: &[Ev<'a>], in_table: bool) -> Option<Vec<Ev<
         Some(())
     };
 
-    for (ev, r) in seg {
-        if at_line_start {
-            line_starts.push(r.start);
-            at_line_start = false;
-        }
+    for (k, (ev, r)) in seg.iter().enumerate() {
+        // The first event of a line starts at the line's start for the
+        // parser (a blockquote's `>` and indentation are not text).
+        let ls = std::mem::take(&mut at_line_start).then_some(r.start);
         match ev {
-            Event::Start(Tag::Emphasis) => push_delim(&mut toks, &mut runs, r.start)?,
+            Event::Start(Tag::Emphasis) => push_delim(&mut toks, r.start, ls)?,
             Event::Start(Tag::Strong) => {
-                push_delim(&mut toks, &mut runs, r.start)?;
-                push_delim(&mut toks, &mut runs, r.start + 1)?;
+                push_delim(&mut toks, r.start, ls)?;
+                push_delim(&mut toks, r.start + 1, ls)?;
             }
             Event::Start(Tag::Strikethrough) => {
                 let n = tilde_width(bytes, r.start, true);
                 for i in 0..n {
-                    push_delim(&mut toks, &mut runs, r.start + i)?;
+                    push_delim(&mut toks, r.start + i, ls)?;
                 }
             }
-            Event::End(TagEnd::Emphasis) => {
-                push_delim(&mut toks, &mut runs, r.end.checked_sub(1)?)?
-            }
+            Event::End(TagEnd::Emphasis) => push_delim(&mut toks, r.end.checked_sub(1)?, ls)?,
             Event::End(TagEnd::Strong) => {
-                push_delim(&mut toks, &mut runs, r.end.checked_sub(2)?)?;
-                push_delim(&mut toks, &mut runs, r.end - 1)?;
+                push_delim(&mut toks, r.end.checked_sub(2)?, ls)?;
+                push_delim(&mut toks, r.end - 1, ls)?;
             }
             Event::End(TagEnd::Strikethrough) => {
                 let n = tilde_width(bytes, r.end.checked_sub(1)?, false);
                 for i in (1..=n).rev() {
-                    push_delim(&mut toks, &mut runs, r.end.checked_sub(i)?)?;
+                    push_delim(&mut toks, r.end.checked_sub(i)?, ls)?;
                 }
             }
             Event::Text(t) if !in_autolink && src.get(r.clone()) == Some(t.as_ref()) => {
                 let mut from = r.start;
-                for (i, b) in t.bytes().enumerate() {
-                    if matches!(b, b'*' | b'_' | b'~') {
-                        let pos = r.start + i;
-                        if escaped(bytes, pos) {
-                            continue;
-                        }
-                        if from < pos {
-                            toks.push(Tok::Text(from, pos));
-                        }
-                        push_delim(&mut toks, &mut runs, pos)?;
-                        from = pos + 1;
+                for i in memchr::memchr3_iter(b'*', b'_', b'~', t.as_bytes()) {
+                    let pos = r.start + i;
+                    if escaped(bytes, pos) {
+                        continue;
                     }
+                    if from < pos {
+                        toks.push(Tok::Text(from, pos));
+                    }
+                    push_delim(&mut toks, pos, ls)?;
+                    from = pos + 1;
                 }
                 if from < r.end {
                     toks.push(Tok::Text(from, r.end));
@@ -152,116 +191,30 @@ pub fn apply<'a>(src: &'a str, seg: &[Ev<'a>], in_table: bool) -> Option<Vec<Ev<
             }
             Event::SoftBreak | Event::HardBreak => {
                 at_line_start = true;
-                toks.push(Tok::Ev(ev.clone(), r.clone()));
+                toks.push(Tok::Ev(k));
             }
             Event::Start(Tag::Link {
                 link_type: LinkType::Autolink | LinkType::Email,
                 ..
             }) => {
                 in_autolink = true;
-                toks.push(Tok::Ev(ev.clone(), r.clone()));
+                toks.push(Tok::Ev(k));
             }
             Event::End(TagEnd::Link) => {
                 in_autolink = false;
-                toks.push(Tok::Ev(ev.clone(), r.clone()));
+                toks.push(Tok::Ev(k));
             }
-            _ => toks.push(Tok::Ev(ev.clone(), r.clone())),
+            _ => toks.push(Tok::Ev(k)),
         }
     }
-
-    // Flags under both rule sets; stop here if the amendment changes nothing.
-    let mut differs = false;
-    for run in runs.iter_mut() {
-        run.left = run.len;
-        if run.ch == b'~' && run.len > 2 {
-            continue; // never a delimiter (GFM)
-        }
-        let line_start = line_starts.binary_search(&run.start).is_ok();
-        let cm = flags(src, run, line_start, in_table, false);
-        let cjk = flags(src, run, line_start, in_table, true);
-        differs |= cm != cjk;
-        (run.open, run.close) = cjk;
-    }
-    if !differs {
-        return None;
-    }
-
-    match_delims(&toks, &mut runs);
-    Some(emit(src, toks, &runs))
+    Some((toks, runs))
 }
 
-/// A quick scan of `src[from..to]` for a run of `*`, `_` or `~` whose
-/// flags the amendment could change. Conservative: it looks at every such
-/// byte run in the source (even in code or URLs) and tries both a line-start
-/// and a mid-line reading.
-fn may_differ(src: &str, from: usize, to: usize, in_table: bool) -> bool {
-    let bytes = src.as_bytes();
-    let to = to.min(bytes.len());
-    let mut i = from;
-    while let Some(start) = find_delim(bytes, i, to) {
-        let b = bytes[start];
-        i = start;
-        while i < to && bytes[i] == b {
-            i += 1;
-        }
-        let touches = |c: Option<char>| {
-            c.is_some_and(|c| is_cjk(c) || is_text_vs(c) || is_ivs(c) || is_ambiguous_quote(c))
-        };
-        let mut before = src.get(..start).unwrap_or("").chars().rev();
-        let mut after = src.get(i..).unwrap_or("").chars();
-        let near = touches(before.next())
-            || touches(before.next())
-            || touches(after.next())
-            || touches(after.next());
-        if !near {
-            continue;
-        }
-        let run = Run {
-            ch: b,
-            start,
-            len: i - start,
-            open: false,
-            close: false,
-            left: 0,
-            closes: Vec::new(),
-            opens: Vec::new(),
-        };
-        // A run right after a blockquote's `>` may be at a line start for
-        // the parser; try that reading too.
-        let after_gt = start > 0 && bytes[start - 1] == b'>';
-        for line_start in [false, true] {
-            if line_start && !after_gt {
-                continue;
-            }
-            if flags(src, &run, line_start, in_table, false)
-                != flags(src, &run, line_start, in_table, true)
-            {
-                return true;
-            }
-        }
-    }
-    false
-}
-
-/// The first `*`, `_` or `~` in `bytes[from..to]`, eight bytes at a time.
+/// The first `*`, `_` or `~` in `bytes[from..to]` (memchr's vectorised
+/// search: this scan covers every paragraph, so it is a hot loop).
 fn find_delim(bytes: &[u8], from: usize, to: usize) -> Option<usize> {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
-    let has = |w: u64, b: u8| {
-        let x = w ^ (LO * u64::from(b));
-        x.wrapping_sub(LO) & !x & HI
-    };
-    let mut i = from;
-    while i + 8 <= to {
-        let mut chunk = [0u8; 8];
-        chunk.copy_from_slice(&bytes[i..i + 8]);
-        let w = u64::from_le_bytes(chunk);
-        if has(w, b'*') | has(w, b'_') | has(w, b'~') != 0 {
-            break;
-        }
-        i += 8;
-    }
-    (i..to).find(|&k| matches!(bytes[k], b'*' | b'_' | b'~'))
+    let hay = bytes.get(from..to.min(bytes.len()))?;
+    memchr::memchr3(b'*', b'_', b'~', hay).map(|k| from + k)
 }
 
 /// How many `~` make up the strikethrough delimiter at `pos` (1 or 2),
@@ -299,121 +252,128 @@ struct Side {
     ivs: bool,
 }
 
-fn prev_side(src: &str, start: usize, line_start: bool, cjk_rules: bool) -> (Side, Option<char>) {
-    let before = src.get(..start).unwrap_or("");
-    let mut it = before.chars().rev();
-    let p1 = if line_start { None } else { it.next() };
-    let Some(p1) = p1 else {
-        return (
-            Side {
-                ws: true,
-                ..Side::default()
-            },
-            None,
-        );
+impl Side {
+    /// Whitespace, or the start or end of the text.
+    const WS: Side = Side {
+        ws: true,
+        punct: false,
+        noncjk_punct: false,
+        cjk: false,
+        ivs: false,
     };
-    if p1.is_whitespace() {
-        return (
-            Side {
-                ws: true,
-                ..Side::default()
-            },
-            Some(p1),
-        );
+}
+
+/// The two characters before a run (nearest first; none at a line start)
+/// and the two after it.
+struct Neighbours {
+    before: [Option<char>; 2],
+    after: [Option<char>; 2],
+}
+
+impl Neighbours {
+    fn of(src: &str, start: usize, end: usize, line_start: bool) -> Self {
+        let mut it = src.get(..start).unwrap_or("").chars().rev();
+        let before = if line_start {
+            [None, None]
+        } else {
+            [it.next(), it.next()]
+        };
+        let mut it = src.get(end..).unwrap_or("").chars();
+        Neighbours {
+            before,
+            after: [it.next(), it.next()],
+        }
     }
-    if !cjk_rules {
-        let p = is_punct(p1);
-        return (
-            Side {
+
+    /// Whether the amendment can read this run differently: only a CJK
+    /// character, a variation selector or an ambiguous quote next to it
+    /// changes a side (two characters each way covers a base + selector).
+    fn near_cjk(&self) -> bool {
+        self.before
+            .iter()
+            .chain(&self.after)
+            .flatten()
+            .any(|&c| is_cjk(c) || is_text_vs(c) || is_ivs(c) || is_ambiguous_quote(c))
+    }
+
+    /// The side before the run, under CommonMark or the amendment.
+    fn prev_side(&self, cjk_rules: bool) -> Side {
+        let [p1, p2] = self.before;
+        let Some(p1) = p1 else {
+            return Side::WS;
+        };
+        if p1.is_whitespace() {
+            return Side::WS;
+        }
+        if !cjk_rules {
+            let p = is_punct(p1);
+            return Side {
                 punct: p,
                 noncjk_punct: p,
                 ..Side::default()
-            },
-            Some(p1),
-        );
-    }
-    if is_ivs(p1) {
-        return (
-            Side {
+            };
+        }
+        if is_ivs(p1) {
+            return Side {
                 ivs: true,
                 ..Side::default()
-            },
-            Some(p1),
-        );
-    }
-    let (base, amb) = if is_text_vs(p1) {
-        match it.next() {
-            Some(b) if !b.is_whitespace() => (b, p1 == '\u{FE01}' && is_ambiguous_quote(b)),
-            _ => return (Side::default(), Some(p1)),
+            };
         }
-    } else {
-        (p1, false)
-    };
-    let punct = is_punct(base);
-    let cjk = is_cjk(base) || amb;
-    (
+        let (base, amb) = if is_text_vs(p1) {
+            match p2 {
+                Some(b) if !b.is_whitespace() => (b, p1 == '\u{FE01}' && is_ambiguous_quote(b)),
+                _ => return Side::default(),
+            }
+        } else {
+            (p1, false)
+        };
+        let punct = is_punct(base);
+        let cjk = is_cjk(base) || amb;
         Side {
             ws: false,
             punct,
             noncjk_punct: punct && !cjk,
             cjk,
             ivs: false,
-        },
-        Some(p1),
-    )
-}
-
-fn next_side(src: &str, end: usize, cjk_rules: bool) -> (Side, Option<char>) {
-    let mut it = src.get(end..).unwrap_or("").chars();
-    let Some(n1) = it.next() else {
-        return (
-            Side {
-                ws: true,
-                ..Side::default()
-            },
-            None,
-        );
-    };
-    if n1.is_whitespace() {
-        return (
-            Side {
-                ws: true,
-                ..Side::default()
-            },
-            Some(n1),
-        );
+        }
     }
-    let punct = is_punct(n1);
-    if !cjk_rules {
-        return (
-            Side {
+
+    /// The side after the run, under CommonMark or the amendment.
+    fn next_side(&self, cjk_rules: bool) -> Side {
+        let [n1, n2] = self.after;
+        let Some(n1) = n1 else {
+            return Side::WS;
+        };
+        if n1.is_whitespace() {
+            return Side::WS;
+        }
+        let punct = is_punct(n1);
+        if !cjk_rules {
+            return Side {
                 punct,
                 noncjk_punct: punct,
                 ..Side::default()
-            },
-            Some(n1),
-        );
-    }
-    let amb = is_ambiguous_quote(n1) && it.next() == Some('\u{FE01}');
-    let cjk = is_cjk(n1) || amb;
-    (
+            };
+        }
+        let amb = is_ambiguous_quote(n1) && n2 == Some('\u{FE01}');
+        let cjk = is_cjk(n1) || amb;
         Side {
             ws: false,
             punct,
             noncjk_punct: punct && !cjk,
             cjk,
             ivs: false,
-        },
-        Some(n1),
-    )
+        }
+    }
 }
 
 /// (can open, can close) of `run`, under CommonMark as pulldown-cmark
 /// applies it (`cjk_rules == false`) or under the CJK-friendly amendment.
-fn flags(src: &str, run: &Run, line_start: bool, in_table: bool, cjk_rules: bool) -> (bool, bool) {
-    let end = run.start + run.len;
-    let (p, pc) = prev_side(src, run.start, line_start, cjk_rules);
-    let (n, nc) = next_side(src, end, cjk_rules);
+fn flags(src: &str, run: &Run, nb: &Neighbours, in_table: bool, cjk_rules: bool) -> (bool, bool) {
+    let p = nb.prev_side(cjk_rules);
+    let n = nb.next_side(cjk_rules);
+    let pc = nb.before[0];
+    let nc = nb.after[0];
     let left = !n.ws && (!n.noncjk_punct || p.ws || p.noncjk_punct || p.cjk || p.ivs);
     let right = !p.ws && (!p.noncjk_punct || n.ws || n.noncjk_punct || n.cjk);
     let (mut open, mut close) = match (run.ch, run.len) {
@@ -425,8 +385,8 @@ fn flags(src: &str, run: &Run, line_start: bool, in_table: bool, cjk_rules: bool
         ),
         _ => (left && (!right || p.punct), right && (!left || n.punct)),
     };
-    if in_table && !line_start {
-        let pipe_before = pc == Some('|') && !escaped(src.as_bytes(), run.start - 1);
+    if in_table && !run.line_start {
+        let pipe_before = pc == Some('|') && !escaped(src.as_bytes(), run.start.saturating_sub(1));
         if !n.ws && pipe_before {
             open = true;
         } else if nc == Some('|') {
@@ -445,7 +405,7 @@ fn flags(src: &str, run: &Run, line_start: bool, in_table: bool, cjk_rules: bool
 
 /// CommonMark's "process emphasis" over the runs, scope by scope (a link's
 /// or image's content is its own scope).
-fn match_delims(toks: &[Tok<'_>], runs: &mut [Run]) {
+fn match_delims(seg: &[Ev<'_>], toks: &[Tok], runs: &mut [Run]) {
     struct Scope {
         stack: Vec<usize>,
         /// openers_bottom: [char][closer can open][len % 3] -> stack height.
@@ -458,12 +418,15 @@ fn match_delims(toks: &[Tok<'_>], runs: &mut [Run]) {
     let mut scopes = vec![new_scope()];
     for tok in toks {
         match tok {
-            Tok::Ev(Event::Start(Tag::Link { .. } | Tag::Image { .. }), _) => {
-                scopes.push(new_scope())
-            }
-            Tok::Ev(Event::End(TagEnd::Link | TagEnd::Image), _) if scopes.len() > 1 => {
-                scopes.pop();
-            }
+            Tok::Ev(k) => match seg.get(*k).map(|e| &e.0) {
+                Some(Event::Start(Tag::Link { .. } | Tag::Image { .. })) => {
+                    scopes.push(new_scope())
+                }
+                Some(Event::End(TagEnd::Link | TagEnd::Image)) if scopes.len() > 1 => {
+                    scopes.pop();
+                }
+                _ => {}
+            },
             Tok::Run(ci) => {
                 let ci = *ci;
                 let Some(scope) = scopes.last_mut() else {
@@ -565,11 +528,11 @@ fn tag(kind: Kind) -> (Tag<'static>, TagEnd) {
     }
 }
 
-fn emit<'a>(src: &'a str, toks: Vec<Tok<'a>>, runs: &[Run]) -> Vec<Ev<'a>> {
+fn emit<'a>(src: &'a str, seg: &[Ev<'a>], toks: Vec<Tok>, runs: &[Run]) -> Vec<Ev<'a>> {
     let mut out = Vec::with_capacity(toks.len() + runs.len() * 2);
     for tok in toks {
         match tok {
-            Tok::Ev(ev, r) => out.push((ev, r)),
+            Tok::Ev(k) => out.extend(seg.get(k).cloned()),
             Tok::Text(a, b) => {
                 if let Some(s) = src.get(a..b) {
                     out.push((Event::Text(CowStr::Borrowed(s)), a..b));

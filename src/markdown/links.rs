@@ -42,9 +42,7 @@ pub fn apply<'a>(ctx: &mut Ctx<'a, '_>, items: &mut [Item<'a>]) {
                     *it = Item::raw("", "");
                     open.push(Close::Drop);
                 } else if let Some(rest) = console_rest(ctx.console, dest) {
-                    let rest = rest.to_string();
-                    let title = title.to_string();
-                    match console_link(ctx, &rest, &title, at) {
+                    match console_link(ctx, rest, title, at) {
                         Some(html) => {
                             *it = Item::raw(html, "");
                             open.push(Close::Html("</a>"));
@@ -139,33 +137,47 @@ fn console_link(ctx: &mut Ctx<'_, '_>, rest: &str, title: &str, at: usize) -> Op
         );
         return None;
     };
-    let rest = if rest.starts_with('/') || rest.is_empty() {
-        rest.to_string()
+    // The route is the path without a trailing `/`; a bare `console:x` is
+    // read as `/x`.
+    let slash = if rest.starts_with('/') || rest.is_empty() {
+        ""
     } else {
-        format!("/{rest}")
+        "/"
     };
     let path_end = rest.find(['?', '#']).unwrap_or(rest.len());
-    let path = &rest[..path_end];
-    let route = if path.len() > 1 {
+    let path = rest.get(..path_end).unwrap_or("");
+    let trimmed = if path.len() > 1 {
         path.trim_end_matches('/')
     } else {
         path
     };
-    if !route.is_empty() && route != "/" && !console.routes.contains(route) {
-        let sev = console.unknown_route;
-        ctx.diag(
-            sev,
-            at,
-            format!("console route `{route}` is not in console.routes"),
-        );
+    if !trimmed.is_empty() && (slash.len() + trimmed.len()) > 1 {
+        let known = if slash.is_empty() {
+            console.routes.contains(trimmed)
+        } else {
+            console.routes.contains(&format!("/{trimmed}"))
+        };
+        if !known {
+            let sev = console.unknown_route;
+            ctx.diag(
+                sev,
+                at,
+                format!("console route `{slash}{trimmed}` is not in console.routes"),
+            );
+        }
     }
-    let href = format!("{}{}", console.target_base_url.trim_end_matches('/'), rest);
-    let mut html = format!(
-        "<a class=\"console-link\" href=\"{}\" target=\"_blank\" rel=\"noopener\"",
-        escape::href(&href)
-    );
+    let mut url = String::with_capacity(console.target_base_url.len() + rest.len() + 1);
+    url.push_str(console.target_base_url.trim_end_matches('/'));
+    url.push_str(slash);
+    url.push_str(rest);
+    let mut html = String::with_capacity(url.len() + 64);
+    html.push_str("<a class=\"console-link\" href=\"");
+    html.push_str(&escape::href(&url));
+    html.push_str("\" target=\"_blank\" rel=\"noopener\"");
     if !title.is_empty() {
-        html.push_str(&format!(" title=\"{}\"", escape::html(title)));
+        html.push_str(" title=\"");
+        html.push_str(&escape::html(title));
+        html.push('"');
     }
     html.push('>');
     Some(html)

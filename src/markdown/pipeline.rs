@@ -136,7 +136,13 @@ impl<'a> Walker<'a, '_> {
     /// The inline events from `i` on (skipping removed ones); returns them
     /// and the index of the first event after.
     fn collect_inline(&mut self, mut i: usize) -> (Vec<Ev<'a>>, usize) {
-        let mut seg = Vec::new();
+        // Sized first: growing the vector event by event cost more than the
+        // extra look (paragraphs run to dozens of events).
+        let n = self.evs[i.min(self.evs.len())..]
+            .iter()
+            .take_while(|(ev, _)| is_inline(ev))
+            .count();
+        let mut seg = Vec::with_capacity(n);
         while i < self.evs.len() {
             if self.dead[i] {
                 i += 1;
@@ -504,28 +510,26 @@ impl<'a> Walker<'a, '_> {
     }
 
     fn flush(&mut self) {
-        // The event buffer is kept for the next section (no reallocation).
-        let events = std::mem::take(&mut self.cur.events);
-        let mut buf = std::mem::take(&mut self.cur);
-        buf.events = events;
-        if buf.question.is_none() && buf.events.is_empty() {
-            self.cur.events = buf.events;
+        // The event and text buffers are kept for the next section (no
+        // reallocation); what a section keeps is copied out of them.
+        if self.cur.question.is_none() && self.cur.events.is_empty() {
+            self.cur.text.clear();
             return;
         }
         let html = if self.ctx.quiet {
-            buf.events.clear();
+            self.cur.events.clear();
             String::new()
         } else {
-            let mut s = String::with_capacity(buf.text.len() * 2 + 64);
-            pulldown_cmark::html::push_html(&mut s, buf.events.drain(..));
+            let mut s = String::with_capacity(self.cur.text.len() * 3 + 64);
+            pulldown_cmark::html::push_html(&mut s, self.cur.events.drain(..));
             s
         };
-        self.cur.events = std::mem::take(&mut buf.events);
-        let mut question = buf.question;
+        let mut question = self.cur.question.take();
         match question.as_mut() {
-            Some(q) => q.answer_text = buf.text.trim().to_string(),
-            None => self.page_text.push_str(&buf.text),
+            Some(q) => q.answer_text = self.cur.text.trim().to_string(),
+            None => self.page_text.push_str(&self.cur.text),
         }
+        self.cur.text.clear();
         self.sections.push(Section { question, html });
     }
 
