@@ -398,3 +398,49 @@ fn outline_agrees_with_render_on_headings_with_raw_html() {
     assert_eq!(id, "标题-以及-ctrl");
     assert_eq!(&o.questions[0].id, id);
 }
+
+/// Found by the fuzzer: a heading with an inline `<script>` left open and a
+/// code span after it. outline() never sanitises, so it kept the code span's
+/// text in the derived id while a sanitised render dropped it.
+#[test]
+fn outline_and_render_agree_on_ids_after_an_unclosed_inline_script() {
+    let md = "### 标题 <script>alert(1) `代码` 和\n\n正文\n";
+    let o = outline(Source {
+        file: Path::new("content/p.md"),
+        text: md,
+        body_start: 0,
+    });
+    let sanitised = page(md);
+    let ids: Vec<_> = sanitised.r.questions().map(|q| q.id.as_str()).collect();
+    let oids: Vec<_> = o.questions.iter().map(|q| q.id.as_str()).collect();
+    assert_eq!(ids, ["标题"]);
+    assert_eq!(oids, ids);
+    // With raw HTML allowed the script and its code span stay in the
+    // output, but still give no text to the id.
+    let console = console();
+    let opts = Options {
+        lang: Lang::Zh,
+        line_breaks: LineBreaks::Auto,
+        cjk_emphasis: true,
+        raw_html: true,
+        console: Some(&console),
+        links: &Resolver,
+        widgets: &Widgets,
+    };
+    let raw = render(
+        Source {
+            file: Path::new("content/p.md"),
+            text: md,
+            body_start: 0,
+        },
+        &opts,
+    );
+    let q = raw.questions().next().expect("one question");
+    assert_eq!(q.id, "标题");
+    assert!(
+        q.title_html
+            .contains("<script>alert(1) <code>代码</code> 和"),
+        "{}",
+        q.title_html
+    );
+}

@@ -73,18 +73,32 @@ pub fn process<'a>(
                     *it = Item::raw(clean, "");
                 }
             }
-            Item::Ev(Event::Text(t), _) if skipping.is_some() => {
+            _ if skipping.is_some() => {
                 *it = if ctx.raw_html {
-                    Item::raw(escape::html(t), "")
+                    without_text(std::mem::replace(it, Item::raw("", "")))
                 } else {
                     Item::raw("", "")
                 };
             }
-            _ if skipping.is_some() && !ctx.raw_html => *it = Item::raw("", ""),
             _ => {}
         }
     }
     items
+}
+
+/// The item's HTML as it is, with no plain text: what sits inside an
+/// inline `<script>` or `<style>` that raw HTML lets through. Code spans
+/// and breaks count too, or outline (which never sanitises) and a
+/// sanitised render would derive different ids.
+fn without_text(it: Item<'_>) -> Item<'_> {
+    match it {
+        Item::Ev(Event::Text(t), _) => Item::raw(escape::html(&t), ""),
+        Item::Ev(Event::Code(t), _) => Item::raw(format!("<code>{}</code>", escape::html(&t)), ""),
+        Item::Ev(Event::SoftBreak, _) => Item::raw("\n", ""),
+        Item::Ev(Event::HardBreak, _) => Item::raw("<br />\n", ""),
+        Item::Raw { html, .. } => Item::raw(html, ""),
+        other => other,
+    }
 }
 
 /// Appends the plain text of `items` to `out` (for search and ids).
