@@ -94,7 +94,7 @@ pub fn run(src: Source<'_>, opts: Option<&Options<'_>>) -> (Rendered, Outline) {
     let ctx = Ctx::new(src, opts);
     let body = ctx.body;
     // About one event per 16 bytes of FAQ markdown; growing is the fallback.
-    let mut evs: Vec<Ev<'_>> = Vec::with_capacity(body.len() / 16 + 16);
+    let mut evs: Vec<Ev<'_>> = Vec::with_capacity(body.len() / 8 + 16);
     evs.extend(Parser::new_ext(body, parser_options()).into_offset_iter());
     let n = evs.len();
     let mut w = Walker {
