@@ -55,6 +55,10 @@ impl Ids {
     /// Claims `id`; on a clash returns the id with `-2`, `-3`, ... appended
     /// and `true` (the caller warns).
     pub fn claim(&mut self, id: &str) -> (String, bool) {
+        if self.seen.is_empty() {
+            // A page has a few dozen ids; skip the first regrowths.
+            self.seen.reserve(32);
+        }
         if self.seen.insert(id.to_string()) {
             return (id.to_string(), false);
         }

@@ -42,6 +42,8 @@ struct Run {
     len: usize,
     /// The run starts a line (nothing before it counts as a neighbour).
     line_start: bool,
+    /// Its flags are set (it was near CJK, or can never be a delimiter).
+    decided: bool,
     open: bool,
     close: bool,
     left: usize,
@@ -66,19 +68,18 @@ pub fn apply<'a>(src: &'a str, seg: &[Ev<'a>], in_table: bool) -> Option<Vec<Ev<
     let (Some(first), Some(last)) = (seg.first(), seg.last()) else {
         return None;
     };
-    find_delim(src.as_bytes(), first.1.start, last.1.end)?;
+    let first_delim = find_delim(src.as_bytes(), first.1.start, last.1.end)?;
 
-    let (toks, mut runs) = tokenize(src, seg)?;
+    let (toks, mut runs) = tokenize(src, seg, first_delim, last.1.end)?;
 
     // Flags under both rule sets, only for runs the amendment can reach (a
     // CJK character or a variation selector next to them); stop here if it
     // changes none of them.
     let mut differs = false;
-    let mut decided = vec![false; runs.len()];
-    for (run, done) in runs.iter_mut().zip(decided.iter_mut()) {
+    for run in runs.iter_mut() {
         run.left = run.len;
         if run.ch == b'~' && run.len > 2 {
-            *done = true; // never a delimiter (GFM)
+            run.decided = true; // never a delimiter (GFM)
             continue;
         }
         let nb = Neighbours::of(src, run.start, run.start + run.len, run.line_start);
@@ -89,13 +90,13 @@ pub fn apply<'a>(src: &'a str, seg: &[Ev<'a>], in_table: bool) -> Option<Vec<Ev<
         let cjk = flags(src, run, &nb, in_table, true);
         differs |= cm != cjk;
         (run.open, run.close) = cjk;
-        *done = true;
+        run.decided = true;
     }
     if !differs {
         return None;
     }
-    for (run, done) in runs.iter_mut().zip(decided) {
-        if !done {
+    for run in runs.iter_mut() {
+        if !run.decided {
             let nb = Neighbours::of(src, run.start, run.start + run.len, run.line_start);
             (run.open, run.close) = flags(src, run, &nb, in_table, true);
         }
@@ -109,7 +110,14 @@ pub fn apply<'a>(src: &'a str, seg: &[Ev<'a>], in_table: bool) -> Option<Vec<Ev<
 /// literal `*`, `_`, `~` pulldown-cmark left in text and those it turned into
 /// emphasis tags (found from the tags' source ranges). `None` when a tag's
 /// range does not hold its delimiters (then pulldown's events stand).
-fn tokenize(src: &str, seg: &[Ev<'_>]) -> Option<(Vec<Tok>, Vec<Run>)> {
+/// `next_delim` is the offset of the run's first `*`, `_` or `~` and `end`
+/// where the run's source ends: text before the next one is not scanned.
+fn tokenize(
+    src: &str,
+    seg: &[Ev<'_>],
+    mut next_delim: usize,
+    end: usize,
+) -> Option<(Vec<Tok>, Vec<Run>)> {
     let bytes = src.as_bytes();
     let mut toks: Vec<Tok> = Vec::with_capacity(seg.len() + 8);
     let mut runs: Vec<Run> = Vec::new();
@@ -136,6 +144,7 @@ fn tokenize(src: &str, seg: &[Ev<'_>]) -> Option<(Vec<Tok>, Vec<Run>)> {
             start: pos,
             len: 1,
             line_start: ls == Some(pos),
+            decided: false,
             open: false,
             close: false,
             left: 0,
@@ -172,7 +181,14 @@ fn tokenize(src: &str, seg: &[Ev<'_>]) -> Option<(Vec<Tok>, Vec<Run>)> {
                     push_delim(&mut toks, r.end.checked_sub(i)?, ls)?;
                 }
             }
-            Event::Text(t) if !in_autolink && src.get(r.clone()) == Some(t.as_ref()) => {
+            Event::Text(t) if !in_autolink && is_literal(src, t, r) => {
+                if next_delim < r.start {
+                    next_delim = find_delim(bytes, r.start, end.max(r.end)).unwrap_or(usize::MAX);
+                }
+                if next_delim >= r.end {
+                    toks.push(Tok::Text(r.start, r.end));
+                    continue;
+                }
                 let mut from = r.start;
                 for i in memchr::memchr3_iter(b'*', b'_', b'~', t.as_bytes()) {
                     let pos = r.start + i;
@@ -215,6 +231,21 @@ fn tokenize(src: &str, seg: &[Ev<'_>]) -> Option<(Vec<Tok>, Vec<Run>)> {
 fn find_delim(bytes: &[u8], from: usize, to: usize) -> Option<usize> {
     let hay = bytes.get(from..to.min(bytes.len()))?;
     memchr::memchr3(b'*', b'_', b'~', hay).map(|k| from + k)
+}
+
+/// Whether a text event is the source text at its range as written (not
+/// unescaped or decoded): then its `*`, `_`, `~` are delimiters. A borrowed
+/// slice of the source at the same place is literal without comparing bytes.
+fn is_literal(src: &str, t: &CowStr<'_>, r: &Range<usize>) -> bool {
+    let Some(at) = src.get(r.clone()) else {
+        return false;
+    };
+    match t {
+        CowStr::Borrowed(b) => {
+            std::ptr::eq(b.as_ptr(), at.as_ptr()) && b.len() == at.len() || *b == at
+        }
+        other => other.as_ref() == at,
+    }
 }
 
 /// How many `~` make up the strikethrough delimiter at `pos` (1 or 2),

@@ -35,24 +35,30 @@ impl<'a> Item<'a> {
     }
 }
 
-/// Runs the inline passes over `seg`.
+/// Runs the inline passes over `seg` (left empty), putting the result in
+/// `items` (emptied first). Both are buffers the caller reuses.
 pub fn process<'a>(
     ctx: &mut Ctx<'a, '_>,
-    seg: Vec<(Event<'a>, Range<usize>)>,
+    seg: &mut Vec<(Event<'a>, Range<usize>)>,
+    items: &mut Vec<Item<'a>>,
     in_table: bool,
-) -> Vec<Item<'a>> {
-    let seg = if ctx.cjk_emphasis {
-        match emphasis::apply(ctx.body, &seg, in_table) {
-            Some(v) => v,
-            None => seg,
-        }
+) {
+    items.clear();
+    let redone = if ctx.cjk_emphasis {
+        emphasis::apply(ctx.body, seg, in_table)
     } else {
-        seg
+        None
     };
-    let mut items: Vec<Item<'a>> = seg.into_iter().map(|(e, r)| Item::Ev(e, r)).collect();
-    menu_path::apply(&mut items);
-    links::apply(ctx, &mut items);
-    linebreak::apply(ctx.line_breaks, &mut items);
+    match redone {
+        Some(v) => {
+            seg.clear();
+            items.extend(v.into_iter().map(|(e, r)| Item::Ev(e, r)));
+        }
+        None => items.extend(seg.drain(..).map(|(e, r)| Item::Ev(e, r))),
+    }
+    menu_path::apply(items);
+    links::apply(ctx, items);
+    linebreak::apply(ctx.line_breaks, items);
     // Raw inline HTML: sanitised unless the site opts in. Text inside an
     // inline <script>/<style> is never page text (so ids and search agree
     // whatever the setting) and is dropped when sanitising.
@@ -83,7 +89,6 @@ pub fn process<'a>(
             _ => {}
         }
     }
-    items
 }
 
 /// The item's HTML as it is, with no plain text: what sits inside an
@@ -114,8 +119,8 @@ pub fn push_text(items: &[Item<'_>], out: &mut String) {
 }
 
 /// Renders items as inline HTML.
-pub fn to_html(items: Vec<Item<'_>>) -> String {
+pub fn to_html<'a>(items: impl Iterator<Item = Item<'a>>) -> String {
     let mut s = String::new();
-    pulldown_cmark::html::push_html(&mut s, items.into_iter().map(Item::into_event));
+    pulldown_cmark::html::push_html(&mut s, items.map(Item::into_event));
     s
 }

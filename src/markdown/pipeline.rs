@@ -76,6 +76,10 @@ struct SectionBuf<'a> {
 struct Walker<'a, 'o> {
     ctx: Ctx<'a, 'o>,
     evs: Vec<Ev<'a>>,
+    /// The inline run being processed, and its items after the passes:
+    /// buffers kept across runs (a page has hundreds of runs).
+    seg: Vec<Ev<'a>>,
+    items: Vec<Item<'a>>,
     dead: Vec<bool>,
     depth: usize,
     quotes: Vec<bool>,
@@ -100,6 +104,8 @@ pub fn run(src: Source<'_>, opts: Option<&Options<'_>>) -> (Rendered, Outline) {
     let mut w = Walker {
         ctx,
         evs,
+        seg: Vec::new(),
+        items: Vec::new(),
         dead: vec![false; n],
         depth: 0,
         quotes: Vec::new(),
@@ -133,16 +139,10 @@ impl<'a> Walker<'a, '_> {
         (std::mem::replace(&mut self.evs[i].0, Event::Rule), r)
     }
 
-    /// The inline events from `i` on (skipping removed ones); returns them
-    /// and the index of the first event after.
-    fn collect_inline(&mut self, mut i: usize) -> (Vec<Ev<'a>>, usize) {
-        // Sized first: growing the vector event by event cost more than the
-        // extra look (paragraphs run to dozens of events).
-        let n = self.evs[i.min(self.evs.len())..]
-            .iter()
-            .take_while(|(ev, _)| is_inline(ev))
-            .count();
-        let mut seg = Vec::with_capacity(n);
+    /// Moves the inline events from `i` on (skipping removed ones) into
+    /// `self.seg`; returns the index of the first event after.
+    fn collect_inline(&mut self, mut i: usize) -> usize {
+        self.seg.clear();
         while i < self.evs.len() {
             if self.dead[i] {
                 i += 1;
@@ -151,10 +151,16 @@ impl<'a> Walker<'a, '_> {
             if !is_inline(&self.evs[i].0) {
                 break;
             }
-            seg.push(self.take(i));
+            let ev = self.take(i);
+            self.seg.push(ev);
             i += 1;
         }
-        (seg, i)
+        i
+    }
+
+    /// Runs the inline passes over `self.seg` into `self.items`.
+    fn process_inline(&mut self, in_table: bool) {
+        inline::process(&mut self.ctx, &mut self.seg, &mut self.items, in_table);
     }
 
     fn next_live(&self, mut i: usize) -> Option<&Event<'a>> {
@@ -171,11 +177,12 @@ impl<'a> Walker<'a, '_> {
         self.cur.events.push(ev);
     }
 
-    fn emit_items(&mut self, items: Vec<Item<'a>>) {
-        inline::push_text(&items, &mut self.cur.text);
+    /// Moves `self.items` into the section, text included.
+    fn emit_items(&mut self) {
+        inline::push_text(&self.items, &mut self.cur.text);
         self.cur
             .events
-            .extend(items.into_iter().map(Item::into_event));
+            .extend(self.items.drain(..).map(Item::into_event));
     }
 
     fn walk(&mut self) {
@@ -193,8 +200,8 @@ impl<'a> Walker<'a, '_> {
                     classes,
                     attrs,
                 }) => {
-                    let (seg, j) = self.collect_inline(i + 1);
-                    self.heading(level, id, classes, attrs, seg, r);
+                    let j = self.collect_inline(i + 1);
+                    self.heading(level, id, classes, attrs, r);
                     i = j + 1; // past End(Heading)
                 }
                 Event::Start(Tag::Paragraph) => {
@@ -244,10 +251,10 @@ impl<'a> Walker<'a, '_> {
                     self.cur.text.push('\n');
                 }
                 Event::Start(Tag::TableCell) => {
-                    let (seg, j) = self.collect_inline(i + 1);
-                    let items = inline::process(&mut self.ctx, seg, true);
+                    let j = self.collect_inline(i + 1);
+                    self.process_inline(true);
                     self.emit(Event::Start(Tag::TableCell));
-                    self.emit_items(items);
+                    self.emit_items();
                     self.cur.text.push(' ');
                     i = j; // End(TableCell) is emitted by the generic arm
                 }
@@ -258,9 +265,9 @@ impl<'a> Walker<'a, '_> {
                 e if is_inline(&e) => {
                     // Inline content straight in a tight list item.
                     self.evs[i].0 = e;
-                    let (seg, j) = self.collect_inline(i);
-                    let items = inline::process(&mut self.ctx, seg, false);
-                    self.emit_items(items);
+                    let j = self.collect_inline(i);
+                    self.process_inline(false);
+                    self.emit_items();
                     self.cur.text.push('\n');
                     i = j;
                 }
@@ -318,15 +325,15 @@ impl<'a> Walker<'a, '_> {
         match widget::parse(para_src) {
             Directive::Widget(name, off) => {
                 let name = name.to_string();
-                let (_, j) = self.collect_inline(i + 1);
+                let j = self.collect_inline(i + 1);
                 self.widget(&name, r.start + off);
                 return j + 1;
             }
             Directive::Malformed(off, msg) => self.ctx.diag(Severity::Error, r.start + off, msg),
             Directive::None => {}
         }
-        let (seg, j) = self.collect_inline(i + 1);
-        if let Some(ids) = anchor_only(&seg) {
+        let j = self.collect_inline(i + 1);
+        if let Some(ids) = anchor_only(&self.seg) {
             if matches!(
                 self.next_live(j + 1),
                 Some(Event::Start(Tag::Heading { .. }))
@@ -343,9 +350,9 @@ impl<'a> Walker<'a, '_> {
             }
             return j + 1;
         }
-        let items = inline::process(&mut self.ctx, seg, false);
+        self.process_inline(false);
         self.emit(Event::Start(Tag::Paragraph));
-        self.emit_items(items);
+        self.emit_items();
         self.emit(Event::End(TagEnd::Paragraph));
         self.cur.text.push('\n');
         j + 1
@@ -408,7 +415,6 @@ impl<'a> Walker<'a, '_> {
         id: Option<CowStr<'a>>,
         classes: Vec<CowStr<'a>>,
         attrs: Vec<(CowStr<'a>, Option<CowStr<'a>>)>,
-        seg: Vec<Ev<'a>>,
         r: Range<usize>,
     ) {
         // Explicit ids, first wins: `{#x}`, `[](id:x)` inside, `[](id:x)` on the line before.
@@ -416,12 +422,12 @@ impl<'a> Walker<'a, '_> {
         if let Some(id) = id {
             explicit.push((id.to_string(), r.start));
         }
-        let seg = take_id_links(seg, &mut explicit);
+        take_id_links(&mut self.seg, &mut explicit);
         explicit.append(&mut self.pending_ids);
 
-        let items = inline::process(&mut self.ctx, seg, false);
+        self.process_inline(false);
         let mut title_text = String::new();
-        inline::push_text(&items, &mut title_text);
+        inline::push_text(&self.items, &mut title_text);
         let title_text = title_text.trim().to_string();
         let top = self.depth == 0;
         let question = top && level == HeadingLevel::H3;
@@ -448,15 +454,19 @@ impl<'a> Walker<'a, '_> {
         if question {
             let line = self.line_of(r.start);
             let id = primary.unwrap_or_default();
-            self.outline.push(OutlineQuestion {
-                id: id.clone(),
-                title_text: title_text.clone(),
-                line,
-            });
+            if self.ctx.quiet {
+                // Only outline() returns these; render() drops them.
+                self.outline.push(OutlineQuestion {
+                    id: id.clone(),
+                    title_text: title_text.clone(),
+                    line,
+                });
+            }
             let title_html = if self.ctx.quiet {
+                self.items.clear();
                 String::new()
             } else {
-                inline::to_html(items)
+                inline::to_html(self.items.drain(..))
             };
             if !extra.is_empty() {
                 self.emit(Event::Html(extra.into()));
@@ -489,7 +499,7 @@ impl<'a> Walker<'a, '_> {
             classes,
             attrs,
         }));
-        self.emit_items(items);
+        self.emit_items();
         self.emit(Event::End(TagEnd::Heading(level)));
         self.cur.text.push('\n');
     }
@@ -520,7 +530,7 @@ impl<'a> Walker<'a, '_> {
             self.cur.events.clear();
             String::new()
         } else {
-            let mut s = String::with_capacity(self.cur.text.len() * 3 + 64);
+            let mut s = String::with_capacity(self.cur.text.len() * 4 + 64);
             pulldown_cmark::html::push_html(&mut s, self.cur.events.drain(..));
             s
         };
@@ -558,27 +568,21 @@ impl<'a> Walker<'a, '_> {
 }
 
 /// Removes `[](id:x)` links from a heading's events, collecting the ids.
-fn take_id_links<'a>(seg: Vec<Ev<'a>>, ids: &mut Vec<(String, usize)>) -> Vec<Ev<'a>> {
-    let mut out = Vec::with_capacity(seg.len());
+fn take_id_links(seg: &mut Vec<Ev<'_>>, ids: &mut Vec<(String, usize)>) {
     let mut depth_of_id_link: Vec<bool> = Vec::new();
-    for (ev, r) in seg {
-        match &ev {
-            Event::Start(Tag::Link { dest_url, .. }) => {
-                if let Some(id) = dest_url.strip_prefix(ID_PREFIX) {
-                    ids.push((id.to_string(), r.start));
-                    depth_of_id_link.push(true);
-                    continue;
-                }
-                depth_of_id_link.push(false);
+    seg.retain(|(ev, r)| match ev {
+        Event::Start(Tag::Link { dest_url, .. }) => {
+            if let Some(id) = dest_url.strip_prefix(ID_PREFIX) {
+                ids.push((id.to_string(), r.start));
+                depth_of_id_link.push(true);
+                return false;
             }
-            Event::End(TagEnd::Link) if depth_of_id_link.pop().unwrap_or(false) => {
-                continue;
-            }
-            _ => {}
+            depth_of_id_link.push(false);
+            true
         }
-        out.push((ev, r));
-    }
-    out
+        Event::End(TagEnd::Link) => !depth_of_id_link.pop().unwrap_or(false),
+        _ => true,
+    });
 }
 
 /// The ids of a paragraph made only of `[](id:x)` anchors (and blanks).

@@ -26,6 +26,10 @@ const OPEN: &str = ":::";
 
 /// Reads the directive in a paragraph's source text.
 pub fn parse(para: &str) -> Directive<'_> {
+    // Every paragraph comes here: leave early on the common case.
+    if !para.trim_start().starts_with(OPEN) {
+        return Directive::None;
+    }
     let lead = para.len() - para.trim_start().len();
     let text = para.trim();
     let Some(after) = text.strip_prefix(OPEN) else {
