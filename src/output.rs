@@ -21,9 +21,13 @@ pub struct OutputFile {
 
 impl OutputFile {
     pub fn new(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
+        // Rendered pages arrive in buffers grown by doubling; a build holds
+        // every file until the swap, so the slack is returned now.
+        let mut bytes = bytes.into();
+        bytes.shrink_to_fit();
         OutputFile {
             path: path.into(),
-            bytes: bytes.into(),
+            bytes,
         }
     }
 }

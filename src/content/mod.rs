@@ -381,7 +381,10 @@ fn load_language(
             },
         )
     };
-    let rendered: Vec<Rendered> = pages.par_iter().map(|p| render_file(&p.source)).collect();
+    let rendered: Vec<Rendered> = pages
+        .par_iter()
+        .map(|p| compact(render_file(&p.source)))
+        .collect();
     for (p, mut doc) in pages.iter_mut().zip(rendered) {
         diags.append(&mut doc.diagnostics);
         p.doc = doc;
@@ -410,6 +413,20 @@ fn load_language(
         diagnostics: diags,
         assets: found.assets,
     }
+}
+
+/// A rendered page lives in the model for the whole build: its strings
+/// give back the spare capacity they were grown with.
+fn compact(mut doc: Rendered) -> Rendered {
+    for s in &mut doc.sections {
+        s.html.shrink_to_fit();
+        if let Some(q) = &mut s.question {
+            q.title_html.shrink_to_fit();
+            q.answer_text.shrink_to_fit();
+        }
+    }
+    doc.text.shrink_to_fit();
+    doc
 }
 
 fn console_of(config: &Config, opts: &LoadOptions<'_>) -> Option<Console> {
