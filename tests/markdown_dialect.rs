@@ -74,6 +74,28 @@ fn page_with(md: &str, lang: Lang, breaks: LineBreaks, body_start: usize) -> Pag
     Page { html, r }
 }
 
+/// Renders with raw HTML allowed (the site's opt-in), defaults otherwise.
+fn render_raw_html(md: &str) -> Rendered {
+    let console = console();
+    let opts = Options {
+        lang: Lang::Zh,
+        line_breaks: LineBreaks::Auto,
+        cjk_emphasis: true,
+        raw_html: true,
+        console: Some(&console),
+        links: &Resolver,
+        widgets: &Widgets,
+    };
+    render(
+        Source {
+            file: Path::new("content/p.md"),
+            text: md,
+            body_start: 0,
+        },
+        &opts,
+    )
+}
+
 fn page(md: &str) -> Page {
     page_with(md, Lang::Zh, LineBreaks::Auto, 0)
 }
@@ -291,25 +313,7 @@ fn raw_html_is_sanitised() {
 
 #[test]
 fn raw_html_passes_when_the_site_opts_in() {
-    let console = console();
-    let opts = Options {
-        lang: Lang::Zh,
-        line_breaks: LineBreaks::Auto,
-        cjk_emphasis: true,
-        raw_html: true,
-        console: Some(&console),
-        links: &Resolver,
-        widgets: &Widgets,
-    };
-    let md = "<b onclick=\"x()\">hi</b>\n";
-    let r = render(
-        Source {
-            file: Path::new("p.md"),
-            text: md,
-            body_start: 0,
-        },
-        &opts,
-    );
+    let r = render_raw_html("<b onclick=\"x()\">hi</b>\n");
     assert!(r.sections[0].html.contains("onclick"));
     assert!(r.diagnostics.is_empty());
 }
@@ -417,24 +421,7 @@ fn outline_and_render_agree_on_ids_after_an_unclosed_inline_script() {
     assert_eq!(oids, ids);
     // With raw HTML allowed the script and its code span stay in the
     // output, but still give no text to the id.
-    let console = console();
-    let opts = Options {
-        lang: Lang::Zh,
-        line_breaks: LineBreaks::Auto,
-        cjk_emphasis: true,
-        raw_html: true,
-        console: Some(&console),
-        links: &Resolver,
-        widgets: &Widgets,
-    };
-    let raw = render(
-        Source {
-            file: Path::new("content/p.md"),
-            text: md,
-            body_start: 0,
-        },
-        &opts,
-    );
+    let raw = render_raw_html(md);
     let q = raw.questions().next().expect("one question");
     assert_eq!(q.id, "标题");
     assert!(
