@@ -8,8 +8,10 @@
 //! 1. every unescaped `*`, `_`, `~` in the run's source is found, both the
 //!    literal ones pulldown left in text and the ones it turned into
 //!    emphasis tags (their positions come from the tags' source ranges);
-//! 2. each delimiter run gets its can-open/can-close flags twice: under
-//!    CommonMark (as pulldown-cmark computes them) and under the amendment;
+//! 2. each delimiter run next to a CJK character or a variation selector
+//!    gets its can-open/can-close flags twice: under CommonMark (as
+//!    pulldown-cmark computes them) and under the amendment (other runs
+//!    cannot differ);
 //! 3. only if some run's flags differ is the CommonMark delimiter algorithm
 //!    re-run with the amended flags; otherwise pulldown's events stand as
 //!    they are.
