@@ -27,8 +27,7 @@ use std::ops::Range;
 use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
 
 use super::chars::{is_ambiguous_quote, is_cjk, is_ivs, is_punct, is_text_vs};
-
-type Ev<'a> = (Event<'a>, Range<usize>);
+use super::inline::Item;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Kind {
@@ -65,14 +64,16 @@ enum Tok {
 
 /// Re-decides emphasis in `seg` (the events of one inline run, with ranges
 /// into `src`). Returns `None` when the amendment changes nothing.
-pub fn apply<'a>(src: &'a str, seg: &[Ev<'a>], in_table: bool) -> Option<Vec<Ev<'a>>> {
+pub fn apply<'a>(src: &'a str, seg: &[Item<'a>], in_table: bool) -> Option<Vec<Item<'a>>> {
     // Cheap exit: no `*`, `_` or `~` anywhere in the run's source.
-    let (Some(first), Some(last)) = (seg.first(), seg.last()) else {
+    let (Some((_, first)), Some((_, last))) =
+        (seg.first().and_then(event), seg.last().and_then(event))
+    else {
         return None;
     };
-    let first_delim = find_delim(src.as_bytes(), first.1.start, last.1.end)?;
+    let first_delim = find_delim(src.as_bytes(), first.start, last.end)?;
 
-    let (toks, mut runs) = tokenize(src, seg, first_delim, last.1.end)?;
+    let (toks, mut runs) = tokenize(src, seg, first_delim, last.end)?;
 
     // Flags under both rule sets, only for runs the amendment can reach (a
     // CJK character or a variation selector next to them); stop here if it
@@ -116,7 +117,7 @@ pub fn apply<'a>(src: &'a str, seg: &[Ev<'a>], in_table: bool) -> Option<Vec<Ev<
 /// where the run's source ends: text before the next one is not scanned.
 fn tokenize(
     src: &str,
-    seg: &[Ev<'_>],
+    seg: &[Item<'_>],
     mut next_delim: usize,
     end: usize,
 ) -> Option<(Vec<Tok>, Vec<Run>)> {
@@ -156,7 +157,11 @@ fn tokenize(
         Some(())
     };
 
-    for (k, (ev, r)) in seg.iter().enumerate() {
+    for (k, it) in seg.iter().enumerate() {
+        let Some((ev, r)) = event(it) else {
+            toks.push(Tok::Ev(k));
+            continue;
+        };
         // The first event of a line starts at the line's start for the
         // parser (a blockquote's `>` and indentation are not text).
         let ls = std::mem::take(&mut at_line_start).then_some(r.start);
@@ -233,6 +238,14 @@ fn tokenize(
 fn find_delim(bytes: &[u8], from: usize, to: usize) -> Option<usize> {
     let hay = bytes.get(from..to.min(bytes.len()))?;
     memchr::memchr3(b'*', b'_', b'~', hay).map(|k| from + k)
+}
+
+/// The event of an item (every item is one when this pass runs first).
+fn event<'s, 'a>(it: &'s Item<'a>) -> Option<(&'s Event<'a>, &'s Range<usize>)> {
+    match it {
+        Item::Ev(ev, r) => Some((ev, r)),
+        Item::Raw { .. } => None,
+    }
 }
 
 /// Whether a text event is the source text at its range as written (not
@@ -438,7 +451,7 @@ fn flags(src: &str, run: &Run, nb: &Neighbours, in_table: bool, cjk_rules: bool)
 
 /// CommonMark's "process emphasis" over the runs, scope by scope (a link's
 /// or image's content is its own scope).
-fn match_delims(seg: &[Ev<'_>], toks: &[Tok], runs: &mut [Run]) {
+fn match_delims(seg: &[Item<'_>], toks: &[Tok], runs: &mut [Run]) {
     struct Scope {
         stack: Vec<usize>,
         /// openers_bottom: [char][closer can open][len % 3] -> stack height.
@@ -451,7 +464,7 @@ fn match_delims(seg: &[Ev<'_>], toks: &[Tok], runs: &mut [Run]) {
     let mut scopes = vec![new_scope()];
     for tok in toks {
         match tok {
-            Tok::Ev(k) => match seg.get(*k).map(|e| &e.0) {
+            Tok::Ev(k) => match seg.get(*k).and_then(event).map(|(e, _)| e) {
                 Some(Event::Start(Tag::Link { .. } | Tag::Image { .. })) => {
                     scopes.push(new_scope())
                 }
@@ -561,21 +574,21 @@ fn tag(kind: Kind) -> (Tag<'static>, TagEnd) {
     }
 }
 
-fn emit<'a>(src: &'a str, seg: &[Ev<'a>], toks: Vec<Tok>, runs: &[Run]) -> Vec<Ev<'a>> {
+fn emit<'a>(src: &'a str, seg: &[Item<'a>], toks: Vec<Tok>, runs: &[Run]) -> Vec<Item<'a>> {
     let mut out = Vec::with_capacity(toks.len() + runs.len() * 2);
     for tok in toks {
         match tok {
             Tok::Ev(k) => out.extend(seg.get(k).cloned()),
             Tok::Text(a, b) => {
                 if let Some(s) = src.get(a..b) {
-                    out.push((Event::Text(CowStr::Borrowed(s)), a..b));
+                    out.push(Item::Ev(Event::Text(CowStr::Borrowed(s)), a..b));
                 }
             }
             Tok::Run(i) => {
                 let run = &runs[i];
                 let mut pos = run.start;
                 for &(kind, n) in &run.closes {
-                    out.push((Event::End(tag(kind).1), pos..pos + n));
+                    out.push(Item::Ev(Event::End(tag(kind).1), pos..pos + n));
                     pos += n;
                 }
                 let opened: usize = run.opens.iter().map(|&(_, n)| n).sum();
@@ -583,11 +596,11 @@ fn emit<'a>(src: &'a str, seg: &[Ev<'a>], toks: Vec<Tok>, runs: &[Run]) -> Vec<E
                 if pos < lit_end
                     && let Some(s) = src.get(pos..lit_end)
                 {
-                    out.push((Event::Text(CowStr::Borrowed(s)), pos..lit_end));
+                    out.push(Item::Ev(Event::Text(CowStr::Borrowed(s)), pos..lit_end));
                 }
                 let mut pos = lit_end;
                 for &(kind, n) in run.opens.iter().rev() {
-                    out.push((Event::Start(tag(kind).0), pos..pos + n));
+                    out.push(Item::Ev(Event::Start(tag(kind).0), pos..pos + n));
                     pos += n;
                 }
             }

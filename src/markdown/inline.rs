@@ -12,7 +12,7 @@ use crate::diag::Severity;
 
 /// An inline event from the parser, or HTML this module wrote (trusted, not
 /// sanitised) with its plain text for search.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub enum Item<'a> {
     Ev(Event<'a>, Range<usize>),
     Raw { html: CowStr<'a>, text: CowStr<'a> },
@@ -35,26 +35,13 @@ impl<'a> Item<'a> {
     }
 }
 
-/// Runs the inline passes over `seg` (left empty), putting the result in
-/// `items` (emptied first). Both are buffers the caller reuses.
-pub fn process<'a>(
-    ctx: &mut Ctx<'a, '_>,
-    seg: &mut Vec<(Event<'a>, Range<usize>)>,
-    items: &mut Vec<Item<'a>>,
-    in_table: bool,
-) {
-    items.clear();
-    let redone = if ctx.cjk_emphasis {
-        emphasis::apply(ctx.body, seg, in_table)
-    } else {
-        None
-    };
-    match redone {
-        Some(v) => {
-            seg.clear();
-            items.extend(v.into_iter().map(|(e, r)| Item::Ev(e, r)));
-        }
-        None => items.extend(seg.drain(..).map(|(e, r)| Item::Ev(e, r))),
+/// Runs the inline passes over `items` (one inline run, every item still a
+/// parser event) in place; the caller reuses the buffer.
+pub fn process<'a>(ctx: &mut Ctx<'a, '_>, items: &mut Vec<Item<'a>>, in_table: bool) {
+    if ctx.cjk_emphasis
+        && let Some(redone) = emphasis::apply(ctx.body, items, in_table)
+    {
+        *items = redone;
     }
     menu_path::apply(items);
     links::apply(ctx, items);

@@ -69,16 +69,15 @@ fn is_inline(ev: &Event<'_>) -> bool {
 #[derive(Default)]
 struct SectionBuf<'a> {
     question: Option<Question>,
-    events: Vec<Event<'a>>,
+    events: Vec<Item<'a>>,
     text: String,
 }
 
 struct Walker<'a, 'o> {
     ctx: Ctx<'a, 'o>,
     evs: Vec<Ev<'a>>,
-    /// The inline run being processed, and its items after the passes:
-    /// buffers kept across runs (a page has hundreds of runs).
-    seg: Vec<Ev<'a>>,
+    /// The inline run being processed: a buffer kept across runs (a page
+    /// has hundreds of them).
     items: Vec<Item<'a>>,
     dead: Vec<bool>,
     depth: usize,
@@ -104,7 +103,6 @@ pub fn run(src: Source<'_>, opts: Option<&Options<'_>>) -> (Rendered, Outline) {
     let mut w = Walker {
         ctx,
         evs,
-        seg: Vec::new(),
         items: Vec::new(),
         dead: vec![false; n],
         depth: 0,
@@ -140,9 +138,9 @@ impl<'a> Walker<'a, '_> {
     }
 
     /// Moves the inline events from `i` on (skipping removed ones) into
-    /// `self.seg`; returns the index of the first event after.
+    /// `self.items`; returns the index of the first event after.
     fn collect_inline(&mut self, mut i: usize) -> usize {
-        self.seg.clear();
+        self.items.clear();
         while i < self.evs.len() {
             if self.dead[i] {
                 i += 1;
@@ -151,16 +149,16 @@ impl<'a> Walker<'a, '_> {
             if !is_inline(&self.evs[i].0) {
                 break;
             }
-            let ev = self.take(i);
-            self.seg.push(ev);
+            let (ev, r) = self.take(i);
+            self.items.push(Item::Ev(ev, r));
             i += 1;
         }
         i
     }
 
-    /// Runs the inline passes over `self.seg` into `self.items`.
+    /// Runs the inline passes over `self.items`.
     fn process_inline(&mut self, in_table: bool) {
-        inline::process(&mut self.ctx, &mut self.seg, &mut self.items, in_table);
+        inline::process(&mut self.ctx, &mut self.items, in_table);
     }
 
     fn next_live(&self, mut i: usize) -> Option<&Event<'a>> {
@@ -174,15 +172,13 @@ impl<'a> Walker<'a, '_> {
     }
 
     fn emit(&mut self, ev: Event<'a>) {
-        self.cur.events.push(ev);
+        self.cur.events.push(Item::Ev(ev, 0..0));
     }
 
     /// Moves `self.items` into the section, text included.
     fn emit_items(&mut self) {
         inline::push_text(&self.items, &mut self.cur.text);
-        self.cur
-            .events
-            .extend(self.items.drain(..).map(Item::into_event));
+        self.cur.events.append(&mut self.items);
     }
 
     fn walk(&mut self) {
@@ -333,7 +329,7 @@ impl<'a> Walker<'a, '_> {
             Directive::None => {}
         }
         let j = self.collect_inline(i + 1);
-        if let Some(ids) = anchor_only(&self.seg) {
+        if let Some(ids) = anchor_only(&self.items) {
             if matches!(
                 self.next_live(j + 1),
                 Some(Event::Start(Tag::Heading { .. }))
@@ -422,7 +418,7 @@ impl<'a> Walker<'a, '_> {
         if let Some(id) = id {
             explicit.push((id.to_string(), r.start));
         }
-        take_id_links(&mut self.seg, &mut explicit);
+        take_id_links(&mut self.items, &mut explicit);
         explicit.append(&mut self.pending_ids);
 
         self.process_inline(false);
@@ -514,7 +510,7 @@ impl<'a> Walker<'a, '_> {
         let end = off.min(body.len());
         let more = body
             .get(at..end)
-            .map_or(0, |s| s.iter().filter(|&&b| b == b'\n').count());
+            .map_or(0, |s| memchr::memchr_iter(b'\n', s).count());
         self.line_cursor = (end, line + more);
         line + more
     }
@@ -531,7 +527,10 @@ impl<'a> Walker<'a, '_> {
             String::new()
         } else {
             let mut s = String::with_capacity(self.cur.text.len() * 4 + 64);
-            pulldown_cmark::html::push_html(&mut s, self.cur.events.drain(..));
+            pulldown_cmark::html::push_html(
+                &mut s,
+                self.cur.events.drain(..).map(Item::into_event),
+            );
             s
         };
         let mut question = self.cur.question.take();
@@ -568,10 +567,10 @@ impl<'a> Walker<'a, '_> {
 }
 
 /// Removes `[](id:x)` links from a heading's events, collecting the ids.
-fn take_id_links(seg: &mut Vec<Ev<'_>>, ids: &mut Vec<(String, usize)>) {
+fn take_id_links(seg: &mut Vec<Item<'_>>, ids: &mut Vec<(String, usize)>) {
     let mut depth_of_id_link: Vec<bool> = Vec::new();
-    seg.retain(|(ev, r)| match ev {
-        Event::Start(Tag::Link { dest_url, .. }) => {
+    seg.retain(|it| match it {
+        Item::Ev(Event::Start(Tag::Link { dest_url, .. }), r) => {
             if let Some(id) = dest_url.strip_prefix(ID_PREFIX) {
                 ids.push((id.to_string(), r.start));
                 depth_of_id_link.push(true);
@@ -580,23 +579,26 @@ fn take_id_links(seg: &mut Vec<Ev<'_>>, ids: &mut Vec<(String, usize)>) {
             depth_of_id_link.push(false);
             true
         }
-        Event::End(TagEnd::Link) => !depth_of_id_link.pop().unwrap_or(false),
+        Item::Ev(Event::End(TagEnd::Link), _) => !depth_of_id_link.pop().unwrap_or(false),
         _ => true,
     });
 }
 
 /// The ids of a paragraph made only of `[](id:x)` anchors (and blanks).
-fn anchor_only(seg: &[Ev<'_>]) -> Option<Vec<(String, usize)>> {
+fn anchor_only(seg: &[Item<'_>]) -> Option<Vec<(String, usize)>> {
     let mut ids = Vec::new();
     let mut k = 0;
     while k < seg.len() {
-        match &seg[k].0 {
+        let Item::Ev(ev, r) = &seg[k] else {
+            return None;
+        };
+        match ev {
             Event::Start(Tag::Link { dest_url, .. }) => {
                 let id = dest_url.strip_prefix(ID_PREFIX)?;
-                if !matches!(seg.get(k + 1)?.0, Event::End(TagEnd::Link)) {
+                if !matches!(seg.get(k + 1)?, Item::Ev(Event::End(TagEnd::Link), _)) {
                     return None;
                 }
-                ids.push((id.to_string(), seg[k].1.start));
+                ids.push((id.to_string(), r.start));
                 k += 2;
             }
             Event::SoftBreak => k += 1,
