@@ -46,6 +46,16 @@ pub struct BuildReport {
 }
 
 impl BuildReport {
+    /// An empty report with the pages and questions of what was rendered.
+    fn counting(rendered: Option<&Rendered>) -> Self {
+        let mut report = BuildReport::default();
+        if let Some(r) = rendered {
+            report.pages = r.sites().map(|s| s.pages.len()).sum();
+            report.questions = r.sites().map(Site::question_count).sum();
+        }
+        report
+    }
+
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }
@@ -222,11 +232,7 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
         Some(s) => render_site_with_index(opts, &mut diags, &progress, Some(s.path())),
         None => None,
     };
-    let mut report = BuildReport::default();
-    if let Some(r) = &rendered {
-        report.pages = r.sites().map(|s| s.pages.len()).sum();
-        report.questions = r.sites().map(Site::question_count).sum();
-    }
+    let mut report = BuildReport::counting(rendered.as_ref());
     let failed = diags.iter().any(Diagnostic::is_error);
     if let (Some(r), Some(staged), false) = (rendered, staged, failed) {
         let out = output_dir(opts, &r.site.config);
@@ -260,11 +266,7 @@ pub fn check(opts: &BuildOptions) -> BuildReport {
     let mut diags = Vec::new();
     let rendered = render_site(&opts, &mut diags, &progress);
     progress.finish();
-    let mut report = BuildReport::default();
-    if let Some(r) = rendered {
-        report.pages = r.sites().map(|s| s.pages.len()).sum();
-        report.questions = r.sites().map(Site::question_count).sum();
-    }
+    let mut report = BuildReport::counting(rendered.as_ref());
     report.diagnostics = sorted(diags);
     report.elapsed = start.elapsed();
     report
