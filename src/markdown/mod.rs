@@ -168,6 +168,7 @@ mod pipeline;
 mod punct_table;
 mod sanitize;
 mod widget;
+mod window;
 
 pub use pipeline::parser_options;
 

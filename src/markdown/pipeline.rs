@@ -5,13 +5,14 @@
 use std::collections::HashSet;
 use std::ops::Range;
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Parser, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag, TagEnd};
 
 use super::callout::{self, Kind};
 use super::context::Ctx;
 use super::inline::{self, Item};
 use super::links::{ID_PREFIX, checked_id};
 use super::widget::{self, Directive};
+use super::window::Window;
 use super::{
     Options, Outline, OutlineQuestion, Question, Rendered, Section, Source, anchors, escape,
     sanitize,
@@ -28,8 +29,6 @@ pub fn parser_options() -> pulldown_cmark::Options {
         | O::ENABLE_GFM
         | O::ENABLE_HEADING_ATTRIBUTES
 }
-
-type Ev<'a> = (Event<'a>, Range<usize>);
 
 fn is_inline(ev: &Event<'_>) -> bool {
     match ev {
@@ -75,11 +74,10 @@ struct SectionBuf<'a> {
 
 struct Walker<'a, 'o> {
     ctx: Ctx<'a, 'o>,
-    evs: Vec<Ev<'a>>,
+    events: Window<'a>,
     /// The inline run being processed: a buffer kept across runs (a page
     /// has hundreds of them).
     items: Vec<Item<'a>>,
-    dead: Vec<bool>,
     depth: usize,
     quotes: Vec<bool>,
     cur: SectionBuf<'a>,
@@ -95,16 +93,11 @@ struct Walker<'a, 'o> {
 /// Renders (or, with `opts == None`, only outlines) a page.
 pub fn run(src: Source<'_>, opts: Option<&Options<'_>>) -> (Rendered, Outline) {
     let ctx = Ctx::new(src, opts);
-    let body = ctx.body;
-    // About one event per 16 bytes of FAQ markdown; growing is the fallback.
-    let mut evs: Vec<Ev<'_>> = Vec::with_capacity(body.len() / 8 + 16);
-    evs.extend(Parser::new_ext(body, parser_options()).into_offset_iter());
-    let n = evs.len();
+    let events = Window::new(ctx.body, parser_options());
     let mut w = Walker {
         ctx,
-        evs,
+        events,
         items: Vec::new(),
-        dead: vec![false; n],
         depth: 0,
         quotes: Vec::new(),
         cur: SectionBuf::default(),
@@ -132,43 +125,25 @@ pub fn run(src: Source<'_>, opts: Option<&Options<'_>>) -> (Rendered, Outline) {
 }
 
 impl<'a> Walker<'a, '_> {
-    fn take(&mut self, i: usize) -> Ev<'a> {
-        let r = self.evs[i].1.clone();
-        (std::mem::replace(&mut self.evs[i].0, Event::Rule), r)
+    /// Moves the inline events from here on into `self.items` (after
+    /// clearing it), up to the first event that is not inline.
+    fn collect_inline(&mut self) {
+        self.items.clear();
+        self.collect_more_inline();
     }
 
-    /// Moves the inline events from `i` on (skipping removed ones) into
-    /// `self.items`; returns the index of the first event after.
-    fn collect_inline(&mut self, mut i: usize) -> usize {
-        self.items.clear();
-        while i < self.evs.len() {
-            if self.dead[i] {
-                i += 1;
-                continue;
+    /// The same, adding to what `self.items` holds.
+    fn collect_more_inline(&mut self) {
+        while self.events.peek(0).is_some_and(|(ev, _)| is_inline(ev)) {
+            if let Some((ev, r)) = self.events.next() {
+                self.items.push(Item::Ev(ev, r));
             }
-            if !is_inline(&self.evs[i].0) {
-                break;
-            }
-            let (ev, r) = self.take(i);
-            self.items.push(Item::Ev(ev, r));
-            i += 1;
         }
-        i
     }
 
     /// Runs the inline passes over `self.items`.
     fn process_inline(&mut self, in_table: bool) {
         inline::process(&mut self.ctx, &mut self.items, in_table);
-    }
-
-    fn next_live(&self, mut i: usize) -> Option<&Event<'a>> {
-        while i < self.evs.len() {
-            if !self.dead[i] {
-                return Some(&self.evs[i].0);
-            }
-            i += 1;
-        }
-        None
     }
 
     fn emit(&mut self, ev: Event<'a>) {
@@ -182,13 +157,7 @@ impl<'a> Walker<'a, '_> {
     }
 
     fn walk(&mut self) {
-        let mut i = 0;
-        while i < self.evs.len() {
-            if self.dead[i] {
-                i += 1;
-                continue;
-            }
-            let (ev, r) = self.take(i);
+        while let Some((ev, r)) = self.events.next() {
             match ev {
                 Event::Start(Tag::Heading {
                     level,
@@ -196,17 +165,15 @@ impl<'a> Walker<'a, '_> {
                     classes,
                     attrs,
                 }) => {
-                    let j = self.collect_inline(i + 1);
+                    self.collect_inline();
+                    self.events.next(); // End(Heading)
                     self.heading(level, id, classes, attrs, r);
-                    i = j + 1; // past End(Heading)
                 }
-                Event::Start(Tag::Paragraph) => {
-                    i = self.paragraph(i, r);
-                }
+                Event::Start(Tag::Paragraph) => self.paragraph(r),
                 Event::Start(Tag::BlockQuote(kind)) => {
                     let callout = match kind {
                         Some(k) => Some(Kind::from_alert(k)),
-                        None => self.marker_callout(i),
+                        None => self.marker_callout(),
                     };
                     self.quotes.push(callout.is_some());
                     self.depth += 1;
@@ -214,7 +181,6 @@ impl<'a> Walker<'a, '_> {
                         Some(k) => self.emit(Event::Html(k.open_html(self.ctx.lang).into())),
                         None => self.emit(Event::Start(Tag::BlockQuote(None))),
                     }
-                    i += 1;
                 }
                 Event::End(TagEnd::BlockQuote(_)) => {
                     self.depth = self.depth.saturating_sub(1);
@@ -224,17 +190,11 @@ impl<'a> Walker<'a, '_> {
                         self.emit(Event::End(TagEnd::BlockQuote(None)));
                     }
                     self.cur.text.push('\n');
-                    i += 1;
                 }
-                Event::Start(Tag::HtmlBlock) => {
-                    i = self.html_block(i + 1);
-                }
+                Event::Start(Tag::HtmlBlock) => self.html_block(),
                 Event::Start(Tag::CodeBlock(kind)) => {
                     self.emit(Event::Start(Tag::CodeBlock(kind)));
-                    i += 1;
-                    while i < self.evs.len() {
-                        let (ev, _) = self.take(i);
-                        i += 1;
+                    while let Some((ev, _)) = self.events.next() {
                         let end = matches!(ev, Event::End(TagEnd::CodeBlock));
                         if let Event::Text(t) = &ev {
                             self.cur.text.push_str(t);
@@ -247,92 +207,89 @@ impl<'a> Walker<'a, '_> {
                     self.cur.text.push('\n');
                 }
                 Event::Start(Tag::TableCell) => {
-                    let j = self.collect_inline(i + 1);
+                    // End(TableCell) is emitted by its own arm.
+                    self.collect_inline();
                     self.process_inline(true);
                     self.emit(Event::Start(Tag::TableCell));
                     self.emit_items();
                     self.cur.text.push(' ');
-                    i = j; // End(TableCell) is emitted by the generic arm
                 }
-                Event::End(TagEnd::TableCell) => {
-                    self.emit(Event::End(TagEnd::TableCell));
-                    i += 1;
-                }
+                Event::End(TagEnd::TableCell) => self.emit(Event::End(TagEnd::TableCell)),
                 e if is_inline(&e) => {
                     // Inline content straight in a tight list item.
-                    self.evs[i].0 = e;
-                    let j = self.collect_inline(i);
+                    self.items.clear();
+                    self.items.push(Item::Ev(e, r));
+                    self.collect_more_inline();
                     self.process_inline(false);
                     self.emit_items();
                     self.cur.text.push('\n');
-                    i = j;
                 }
                 Event::Start(tag) => {
                     self.depth += 1;
                     self.emit(Event::Start(tag));
-                    i += 1;
                 }
                 Event::End(tag) => {
                     self.depth = self.depth.saturating_sub(1);
                     self.emit(Event::End(tag));
-                    i += 1;
                 }
-                other => {
-                    self.emit(other);
-                    i += 1;
-                }
+                other => self.emit(other),
             }
         }
     }
 
     /// `>?` / `>!` at the start of a blockquote: the kind, with the marker
     /// removed from the events (and an emptied first paragraph dropped).
-    fn marker_callout(&mut self, i: usize) -> Option<Kind> {
-        if !matches!(self.evs.get(i + 1)?.0, Event::Start(Tag::Paragraph)) {
+    fn marker_callout(&mut self) -> Option<Kind> {
+        if !matches!(self.events.peek(0)?.0, Event::Start(Tag::Paragraph)) {
             return None;
         }
-        let (Event::Text(t), r) = self.evs.get(i + 2)? else {
+        let body = self.ctx.body;
+        let (Event::Text(t), r) = self.events.peek(1)? else {
             return None;
         };
-        let (kind, n) = callout::marker(self.ctx.body, r.start, t)?;
+        let (kind, n) = callout::marker(body, r.start, t)?;
         let rest: CowStr<'a> = match t {
             CowStr::Borrowed(s) => CowStr::Borrowed(&s[n..]),
             other => CowStr::from(other[n..].to_string()),
         };
         let r = r.start + n..r.end;
         if rest.is_empty() {
-            self.dead[i + 2] = true;
-            match self.evs.get(i + 3).map(|e| &e.0) {
-                Some(Event::SoftBreak | Event::HardBreak) => self.dead[i + 3] = true,
+            match self.events.peek(2).map(|e| &e.0) {
+                Some(Event::SoftBreak | Event::HardBreak) => self.events.remove(2),
                 Some(Event::End(TagEnd::Paragraph)) => {
-                    self.dead[i + 1] = true;
-                    self.dead[i + 3] = true;
+                    self.events.remove(2);
+                    self.events.remove(0);
+                    self.events.remove(0); // the emptied text, now first
+                    return Some(kind);
                 }
                 _ => {}
             }
-        } else {
-            self.evs[i + 2] = (Event::Text(rest), r);
+            self.events.remove(1);
+        } else if let Some(slot) = self.events.peek_mut(1) {
+            *slot = (Event::Text(rest), r);
         }
         Some(kind)
     }
 
-    fn paragraph(&mut self, i: usize, r: Range<usize>) -> usize {
+    fn paragraph(&mut self, r: Range<usize>) {
         let para_src = self.ctx.body.get(r.clone()).unwrap_or("");
         match widget::parse(para_src) {
             Directive::Widget(name, off) => {
                 let name = name.to_string();
-                let j = self.collect_inline(i + 1);
+                self.collect_inline();
+                self.events.next(); // End(Paragraph)
                 self.widget(&name, r.start + off);
-                return j + 1;
+                return;
             }
             Directive::Malformed(off, msg) => self.ctx.diag(Severity::Error, r.start + off, msg),
             Directive::None => {}
         }
-        let j = self.collect_inline(i + 1);
+        self.collect_inline();
+        self.events.next(); // End(Paragraph)
         if let Some(ids) = anchor_only(&self.items) {
             if matches!(
-                self.next_live(j + 1),
-                Some(Event::Start(Tag::Heading { .. }))
+                self.events.peek(0),
+                Some((Event::Start(Tag::Heading { .. }), _))
             ) {
                 self.pending_ids.extend(ids);
             } else {
@@ -344,14 +301,13 @@ impl<'a> Walker<'a, '_> {
                     ));
                 }
             }
-            return j + 1;
+            return;
         }
         self.process_inline(false);
         self.emit(Event::Start(Tag::Paragraph));
         self.emit_items();
         self.emit(Event::End(TagEnd::Paragraph));
         self.cur.text.push('\n');
-        j + 1
     }
 
     fn widget(&mut self, name: &str, at: usize) {
@@ -376,13 +332,11 @@ impl<'a> Walker<'a, '_> {
         }
     }
 
-    fn html_block(&mut self, mut i: usize) -> usize {
+    fn html_block(&mut self) {
         let mut html = String::new();
         // (offset in `html`, body offset) for each piece, to place problems.
         let mut map: Vec<(usize, usize)> = Vec::new();
-        while i < self.evs.len() {
-            let (ev, r) = self.take(i);
-            i += 1;
+        while let Some((ev, r)) = self.events.next() {
             match ev {
                 Event::Html(h) | Event::InlineHtml(h) | Event::Text(h) => {
                     map.push((html.len(), r.start));
@@ -393,7 +347,7 @@ impl<'a> Walker<'a, '_> {
         }
         if self.ctx.raw_html {
             self.emit(Event::Html(html.into()));
-            return i;
+            return;
         }
         let (clean, problems) = sanitize::block(&html);
         for (off, msg) in problems {
@@ -402,7 +356,6 @@ impl<'a> Walker<'a, '_> {
             self.ctx.diag(Severity::Warning, at, msg);
         }
         self.emit(Event::Html(clean.into()));
-        i
     }
 
     fn heading(
