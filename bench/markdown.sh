@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Benchmarks of the markdown module: MB/s on the 10k generated corpus next to
-# plain pulldown-cmark, and the 1 MB -> 10 MB scaling check.
+# plain pulldown-cmark, and the 1 MB -> 10 MB -> 20 MB scaling check.
 #   bash bench/markdown.sh            # both
 #   bash bench/markdown.sh corpus     # only the corpus
-#   bash bench/markdown.sh scaling    # only the scaling check
+#   bash bench/markdown.sh scaling    # only the scaling check (1, 10 and 20 MB)
 #   bash bench/markdown.sh instructions   # callgrind instruction counts
 #     (LIMIT pages, default 300): load-independent, for a shared machine
 set -euo pipefail
