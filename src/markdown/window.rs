@@ -54,3 +54,35 @@ impl<'a> Window<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(w: &mut Window<'_>) -> Vec<String> {
+        std::iter::from_fn(|| w.next())
+            .map(|(ev, r)| format!("{ev:?}@{}", r.start))
+            .collect()
+    }
+
+    #[test]
+    fn peeking_and_removing_keep_the_order_of_the_rest() {
+        let md = "a\n\nb\n";
+        let all = kinds(&mut Window::new(md, pulldown_cmark::Options::empty()));
+        assert_eq!(all.len(), 6); // two paragraphs: start, text, end each
+
+        let mut w = Window::new(md, pulldown_cmark::Options::empty());
+        assert!(matches!(w.peek(1), Some((Event::Text(t), _)) if t.as_ref() == "a"));
+        assert!(w.peek(6).is_none());
+        w.remove(1); // the text "a"
+        if let Some(slot) = w.peek_mut(2) {
+            slot.1 = 99..99;
+        }
+        let rest = kinds(&mut w);
+        assert_eq!(rest.len(), 5);
+        assert_eq!(rest[0], all[0]);
+        assert_eq!(rest[1], all[2]);
+        assert!(rest[2].ends_with("@99"), "{rest:?}");
+        assert_eq!(rest[3..], all[4..]);
+    }
+}
