@@ -107,6 +107,12 @@ pub fn fold_lookup(c: char) -> Fold {
             Fold::Same
         };
     }
+    // Fast path: CJK unified ideographs and Hangul syllables, most of the
+    // text this tokenizer sees, have no case and are NFKC-stable (the table
+    // test checks every code point, these included).
+    if (0x4E00..=0x9FFF).contains(&cp) || (0xAC00..=0xD7A3).contains(&cp) {
+        return Fold::Same;
+    }
     // The last run starting at or before `cp`.
     let idx = RUN_START.partition_point(|&s| s <= cp);
     if let Some(i) = idx.checked_sub(1)
