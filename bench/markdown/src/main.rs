@@ -53,10 +53,10 @@ fn pages(dir: &Path, out: &mut Vec<(PathBuf, String)>) {
     for p in entries {
         if p.is_dir() {
             pages(&p, out);
-        } else if p.extension().is_some_and(|e| e == "md") {
-            if let Ok(t) = std::fs::read_to_string(&p) {
-                out.push((p, t));
-            }
+        } else if p.extension().is_some_and(|e| e == "md")
+            && let Ok(t) = std::fs::read_to_string(&p)
+        {
+            out.push((p, t));
         }
     }
 }
@@ -87,6 +87,29 @@ fn time_best<F: FnMut() -> usize>(runs: usize, mut f: F) -> (Duration, usize) {
     (best, sink)
 }
 
+/// The console of the generated corpus: its routes from `../site.yaml`.
+fn corpus_console(dir: &Path) -> Console {
+    let routes: HashSet<String> = std::fs::read_to_string(dir.join("../site.yaml"))
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("- /").map(|r| format!("/{r}")))
+        .collect();
+    console(routes)
+}
+
+/// The options a default site renders with.
+fn default_options(console: &Console) -> Options<'_> {
+    Options {
+        lang: Lang::Zh,
+        line_breaks: LineBreaks::Auto,
+        cjk_emphasis: true,
+        raw_html: false,
+        console: Some(console),
+        links: &Links,
+        widgets: &Widgets,
+    }
+}
+
 fn corpus(dir: &Path) {
     let mut all = Vec::new();
     pages(dir, &mut all);
@@ -95,21 +118,8 @@ fn corpus(dir: &Path) {
         .map(|(p, t)| (p, t.as_str(), body_start(t)))
         .collect();
     let bytes: usize = bodies.iter().map(|(_, t, s)| t.len() - s).sum();
-    let routes: HashSet<String> = std::fs::read_to_string(dir.join("../site.yaml"))
-        .unwrap_or_default()
-        .lines()
-        .filter_map(|l| l.trim().strip_prefix("- /").map(|r| format!("/{r}")))
-        .collect();
-    let console = console(routes);
-    let opts = Options {
-        lang: Lang::Zh,
-        line_breaks: LineBreaks::Auto,
-        cjk_emphasis: true,
-        raw_html: false,
-        console: Some(&console),
-        links: &Links,
-        widgets: &Widgets,
-    };
+    let console = corpus_console(dir);
+    let opts = default_options(&console);
     let runs = 3;
     let (plain, plain_out) = time_best(runs, || {
         let mut n = 0;
@@ -186,21 +196,8 @@ fn corpus(dir: &Path) {
 fn one(mode: &str, dir: &Path) {
     let mut all = Vec::new();
     pages(dir, &mut all);
-    let routes: HashSet<String> = std::fs::read_to_string(dir.join("../site.yaml"))
-        .unwrap_or_default()
-        .lines()
-        .filter_map(|l| l.trim().strip_prefix("- /").map(|r| format!("/{r}")))
-        .collect();
-    let console = console(routes);
-    let opts = Options {
-        lang: Lang::Zh,
-        line_breaks: LineBreaks::Auto,
-        cjk_emphasis: true,
-        raw_html: false,
-        console: Some(&console),
-        links: &Links,
-        widgets: &Widgets,
-    };
+    let console = corpus_console(dir);
+    let opts = default_options(&console);
     let limit: usize = std::env::var("LIMIT")
         .ok()
         .and_then(|l| l.parse().ok())
@@ -241,15 +238,7 @@ fn phases(dir: &Path) {
     pages(dir, &mut all);
     let bodies: Vec<&str> = all.iter().map(|(_, t)| &t[body_start(t)..]).collect();
     let console = console(HashSet::new());
-    let opts = Options {
-        lang: Lang::Zh,
-        line_breaks: LineBreaks::Auto,
-        cjk_emphasis: true,
-        raw_html: false,
-        console: Some(&console),
-        links: &Links,
-        widgets: &Widgets,
-    };
+    let opts = default_options(&console);
     for round in 0..2 {
         let t = Instant::now();
         let n: usize = bodies
@@ -375,15 +364,7 @@ fn shapes(size: usize) -> Vec<(&'static str, String)> {
 
 fn scaling() {
     let console = console(["/deal".to_string()].into_iter().collect());
-    let opts = Options {
-        lang: Lang::Zh,
-        line_breaks: LineBreaks::Auto,
-        cjk_emphasis: true,
-        raw_html: false,
-        console: Some(&console),
-        links: &Links,
-        widgets: &Widgets,
-    };
+    let opts = default_options(&console);
     let file = Path::new("scaling.md");
     // 10 MB / 1 MB stays near 10 and 20 MB / 10 MB near 2 when time is
     // linear; the second ratio is past the point where input and output
