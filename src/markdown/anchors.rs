@@ -9,17 +9,13 @@ use std::collections::{HashMap, HashSet};
 pub fn slug(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.trim().chars() {
-        // Fast paths for the common scripts: ASCII, and CJK ideographs
-        // (alphanumeric, with no case), skip the Unicode tables.
-        if c.is_ascii() {
-            if c.is_ascii_alphanumeric() || c == '_' {
-                out.push(c.to_ascii_lowercase());
-            } else if (c.is_whitespace() || c == '-') && !out.is_empty() && !out.ends_with('-') {
-                out.push('-');
-            }
+        // ASCII and CJK ideographs (alphanumeric, with no case) skip the
+        // Unicode tables.
+        if c.is_ascii_alphanumeric() || c == '_' {
+            out.push(c.to_ascii_lowercase());
         } else if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
             out.push(c);
-        } else if c.is_alphanumeric() {
+        } else if !c.is_ascii() && c.is_alphanumeric() {
             out.extend(c.to_lowercase());
         } else if (c.is_whitespace() || c == '-') && !out.is_empty() && !out.ends_with('-') {
             out.push('-');

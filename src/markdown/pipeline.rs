@@ -254,17 +254,16 @@ impl<'a> Walker<'a, '_> {
         };
         let r = r.start + n..r.end;
         if rest.is_empty() {
-            match self.events.peek(2).map(|e| &e.0) {
-                Some(Event::SoftBreak | Event::HardBreak) => self.events.remove(2),
-                Some(Event::End(TagEnd::Paragraph)) => {
-                    self.events.remove(2);
-                    self.events.remove(0);
-                    self.events.remove(0); // the emptied text, now first
-                    return Some(kind);
-                }
-                _ => {}
+            // Window positions: 0 the paragraph's start, 1 the marker text,
+            // 2 what follows it. Removed from the back so indices hold.
+            let used: &[usize] = match self.events.peek(2).map(|e| &e.0) {
+                Some(Event::SoftBreak | Event::HardBreak) => &[2, 1],
+                Some(Event::End(TagEnd::Paragraph)) => &[2, 1, 0],
+                _ => &[1],
+            };
+            for &k in used {
+                self.events.remove(k);
             }
-            self.events.remove(1);
         } else if let Some(slot) = self.events.peek_mut(1) {
             *slot = (Event::Text(rest), r);
         }

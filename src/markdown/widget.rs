@@ -27,10 +27,11 @@ const OPEN: &str = ":::";
 /// Reads the directive in a paragraph's source text.
 pub fn parse(para: &str) -> Directive<'_> {
     // Every paragraph comes here: leave early on the common case.
-    if !para.trim_start().starts_with(OPEN) {
+    let start = para.trim_start();
+    if !start.starts_with(OPEN) {
         return Directive::None;
     }
-    let lead = para.len() - para.trim_start().len();
+    let lead = para.len() - start.len();
     let text = para.trim();
     let Some(after) = text.strip_prefix(OPEN) else {
         return Directive::None;
