@@ -364,7 +364,7 @@ fn load_language(
     let render_file = |src: &SourceFile| {
         let rel = content_rel(&src.shown);
         let resolver = index.resolver_for(&rel);
-        markdown::render(
+        let doc = markdown::render(
             markdown::Source {
                 file: &src.shown,
                 text: &src.text,
@@ -379,12 +379,10 @@ fn load_language(
                 links: &resolver,
                 widgets: opts.widgets,
             },
-        )
+        );
+        compact(doc)
     };
-    let rendered: Vec<Rendered> = pages
-        .par_iter()
-        .map(|p| compact(render_file(&p.source)))
-        .collect();
+    let rendered: Vec<Rendered> = pages.par_iter().map(|p| render_file(&p.source)).collect();
     for (p, mut doc) in pages.iter_mut().zip(rendered) {
         diags.append(&mut doc.diagnostics);
         p.doc = doc;
