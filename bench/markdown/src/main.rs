@@ -13,6 +13,11 @@
 //!   for `valgrind --tool=callgrind`, whose instruction counts do not depend
 //!   on what else the machine is running.
 //!
+//! - `digest PATH...`: one hash over what `render` returns for every file
+//!   under the paths (any name; front matter skipped when present; files
+//!   that are not UTF-8 skipped), to show a speed change left the output
+//!   alone: run it before and after on the corpus and the fuzz corpus.
+//!
 //! See docs/markdown.md for the commands and the numbers.
 
 use std::collections::HashSet;
@@ -322,6 +327,54 @@ fn phases(dir: &Path) {
     }
 }
 
+fn files(dir: &Path, out: &mut Vec<PathBuf>) {
+    if dir.is_file() {
+        out.push(dir.to_path_buf());
+        return;
+    }
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<_> = rd.filter_map(Result::ok).map(|e| e.path()).collect();
+    entries.sort();
+    for p in entries {
+        files(&p, out);
+    }
+}
+
+fn digest(paths: &[String]) {
+    use std::hash::{Hash, Hasher};
+    let console = console(["/deal".to_string()].into_iter().collect());
+    let opts = default_options(&console);
+    let mut all = Vec::new();
+    for p in paths {
+        files(Path::new(p), &mut all);
+    }
+    // SipHash with fixed keys: the same input gives the same value on
+    // every run of the same build.
+    let mut h = std::hash::DefaultHasher::new();
+    let mut n = 0;
+    for p in &all {
+        let Ok(t) = std::fs::read_to_string(p) else {
+            continue;
+        };
+        let r = render(
+            Source {
+                file: p,
+                text: &t,
+                body_start: body_start(&t),
+            },
+            &opts,
+        );
+        format!("{:?}", (&r.sections, &r.text, &r.widgets)).hash(&mut h);
+        for d in &r.diagnostics {
+            format!("{d:?}").hash(&mut h);
+        }
+        n += 1;
+    }
+    println!("digest of {n} files: {:016x}", h.finish());
+}
+
 /// Inputs of about `size` bytes that stress one thing each.
 fn shapes(size: usize) -> Vec<(&'static str, String)> {
     let rep = |unit: &str| unit.repeat(size / unit.len().max(1));
@@ -413,9 +466,10 @@ fn main() {
         Some("scaling") => scaling(),
         Some("phases") => phases(dir),
         Some(m @ ("plain" | "render" | "read")) => one(m, dir),
+        Some("digest") => digest(args.get(1..).unwrap_or_default()),
         _ => {
             eprintln!(
-                "usage: markdown-bench corpus DIR | scaling | phases DIR | read|plain|render DIR"
+                "usage: markdown-bench corpus DIR | scaling | phases DIR | read|plain|render DIR | digest PATH..."
             );
         }
     }
