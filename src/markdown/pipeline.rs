@@ -134,10 +134,8 @@ impl<'a> Walker<'a, '_> {
 
     /// The same, adding to what `self.items` holds.
     fn collect_more_inline(&mut self) {
-        while self.events.peek(0).is_some_and(|(ev, _)| is_inline(ev)) {
-            if let Some((ev, r)) = self.events.next() {
-                self.items.push(Item::Ev(ev, r));
-            }
+        while let Some((ev, r)) = self.events.next_if(is_inline) {
+            self.items.push(Item::Ev(ev, r));
         }
     }
 

@@ -47,6 +47,26 @@ impl<'a> Window<'a> {
         }
     }
 
+    /// Takes the next event if `pred` holds for it. An event read from the
+    /// parser goes straight to the caller; only a refused one is kept back
+    /// (the walk collects every inline run this way, so it is hot).
+    pub fn next_if(&mut self, pred: impl FnOnce(&Event<'a>) -> bool) -> Option<Ev<'a>> {
+        if let Some((ev, _)) = self.ahead.front() {
+            return if pred(ev) {
+                self.ahead.pop_front()
+            } else {
+                None
+            };
+        }
+        let ev = self.parser.next()?;
+        if pred(&ev.0) {
+            Some(ev)
+        } else {
+            self.ahead.push_back(ev);
+            None
+        }
+    }
+
     /// Drops the `n`th event from here (a marker the walk has used up).
     pub fn remove(&mut self, n: usize) {
         if self.peek(n).is_some() {
@@ -84,5 +104,20 @@ mod tests {
         assert_eq!(rest[1], all[2]);
         assert!(rest[2].ends_with("@99"), "{rest:?}");
         assert_eq!(rest[3..], all[4..]);
+    }
+
+    #[test]
+    fn next_if_keeps_a_refused_event_for_the_next_read() {
+        let md = "a\n\nb\n";
+        let all = kinds(&mut Window::new(md, pulldown_cmark::Options::empty()));
+        let mut w = Window::new(md, pulldown_cmark::Options::empty());
+        let is_text = |e: &Event<'_>| matches!(e, Event::Text(_));
+        assert!(w.next_if(is_text).is_none()); // the paragraph's start, kept
+        assert!(w.next_if(is_text).is_none()); // still it
+        assert!(w.next().is_some_and(|(e, _)| matches!(e, Event::Start(_))));
+        assert!(w.next_if(is_text).is_some()); // "a", straight from the parser
+        assert!(matches!(w.peek(0), Some((Event::End(_), _))));
+        assert!(w.next_if(is_text).is_none()); // the end, from the look-ahead
+        assert_eq!(kinds(&mut w), all[2..]);
     }
 }
