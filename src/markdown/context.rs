@@ -2,6 +2,7 @@
 //! and its diagnostics (capped, so a pathological page stays linear).
 
 use super::anchors::Ids;
+use super::emphasis;
 use super::{Console, Lang, LineBreaks, LinkResolver, Options, Source, WidgetHost};
 use crate::diag::{Diagnostic, Severity};
 
@@ -29,6 +30,8 @@ pub struct Ctx<'a, 'o> {
     /// Same-page links `#x` (id, body offset), checked at the end.
     pub fragment_links: Vec<(String, usize)>,
     pub widgets: Vec<String>,
+    /// Buffers the emphasis pass reuses across the page's inline runs.
+    pub emphasis: emphasis::Scratch<'a>,
 }
 
 impl<'a, 'o> Ctx<'a, 'o> {
@@ -52,6 +55,7 @@ impl<'a, 'o> Ctx<'a, 'o> {
             anchors: Vec::new(),
             fragment_links: Vec::new(),
             widgets: Vec::new(),
+            emphasis: emphasis::Scratch::default(),
         }
     }
 

@@ -48,10 +48,32 @@ struct Run {
     open: bool,
     close: bool,
     left: usize,
-    /// Kinds closed here, innermost first (each with its char count).
-    closes: Vec<(Kind, usize)>,
-    /// Kinds opened here, innermost first.
-    opens: Vec<(Kind, usize)>,
+    /// Its matches as a closer, `matches[closes]`, innermost first (one
+    /// `close_run` call makes them all, so they are adjacent).
+    closes: Range<usize>,
+    /// The last match it opened; its opens, outermost first, run back from
+    /// here through [`Match::prev_open`].
+    last_open: Option<usize>,
+}
+
+/// A pair of delimiters that became one tag.
+struct Match {
+    kind: Kind,
+    /// Delimiter characters used on each side.
+    n: usize,
+    /// The opener's match before this one.
+    prev_open: Option<usize>,
+}
+
+/// Buffers the pass keeps across a page's inline runs (a page has hundreds
+/// of runs, and each would otherwise allocate its own).
+#[derive(Default)]
+pub struct Scratch<'a> {
+    toks: Vec<Tok>,
+    runs: Vec<Run>,
+    matches: Vec<Match>,
+    scopes: Vec<Scope>,
+    out: Vec<Item<'a>>,
 }
 
 /// The run's pieces: an event of `seg` (by index), literal text between
@@ -62,9 +84,16 @@ enum Tok {
     Run(usize),
 }
 
-/// Re-decides emphasis in `seg` (the events of one inline run, with ranges
-/// into `src`). Returns `None` when the amendment changes nothing.
-pub fn apply<'a>(src: &'a str, seg: &[Item<'a>], in_table: bool) -> Option<Vec<Item<'a>>> {
+/// Re-decides emphasis in `items` (the events of one inline run, with
+/// ranges into `src`); leaves them alone when the amendment changes nothing.
+pub fn apply<'a>(src: &'a str, items: &mut Vec<Item<'a>>, in_table: bool, s: &mut Scratch<'a>) {
+    if redecide(src, items, in_table, s).is_some() {
+        emit(src, items, s);
+    }
+}
+
+/// Steps 1-3 up to the matching: `None` when pulldown's events stand.
+fn redecide<'a>(src: &'a str, seg: &[Item<'a>], in_table: bool, s: &mut Scratch<'a>) -> Option<()> {
     // Cheap exit: no `*`, `_` or `~` anywhere in the run's source.
     let (Some((_, first)), Some((_, last))) =
         (seg.first().and_then(event), seg.last().and_then(event))
@@ -73,7 +102,8 @@ pub fn apply<'a>(src: &'a str, seg: &[Item<'a>], in_table: bool) -> Option<Vec<I
     };
     let first_delim = find_delim(src.as_bytes(), first.start, last.end)?;
 
-    let (toks, mut runs) = tokenize(src, seg, first_delim, last.end)?;
+    tokenize(src, seg, first_delim, last.end, &mut s.toks, &mut s.runs)?;
+    let runs = &mut s.runs;
 
     // Flags under both rule sets, only for runs the amendment can reach (a
     // CJK character or a variation selector next to them); stop here if it
@@ -105,8 +135,8 @@ pub fn apply<'a>(src: &'a str, seg: &[Item<'a>], in_table: bool) -> Option<Vec<I
         }
     }
 
-    match_delims(seg, &toks, &mut runs);
-    Some(emit(src, seg, toks, &runs))
+    match_delims(seg, s);
+    Some(())
 }
 
 /// Splits the run into events, literal text and delimiter runs: both the
@@ -115,15 +145,18 @@ pub fn apply<'a>(src: &'a str, seg: &[Item<'a>], in_table: bool) -> Option<Vec<I
 /// range does not hold its delimiters (then pulldown's events stand).
 /// `next_delim` is the offset of the run's first `*`, `_` or `~` and `end`
 /// where the run's source ends: text before the next one is not scanned.
+/// `toks` and `runs` are cleared first.
 fn tokenize(
     src: &str,
     seg: &[Item<'_>],
     mut next_delim: usize,
     end: usize,
-) -> Option<(Vec<Tok>, Vec<Run>)> {
+    toks: &mut Vec<Tok>,
+    runs: &mut Vec<Run>,
+) -> Option<()> {
     let bytes = src.as_bytes();
-    let mut toks: Vec<Tok> = Vec::with_capacity(seg.len() + 8);
-    let mut runs: Vec<Run> = Vec::new();
+    toks.clear();
+    runs.clear();
     let mut at_line_start = true;
     let mut in_autolink = false;
 
@@ -151,8 +184,8 @@ fn tokenize(
             open: false,
             close: false,
             left: 0,
-            closes: Vec::new(),
-            opens: Vec::new(),
+            closes: 0..0,
+            last_open: None,
         });
         Some(())
     };
@@ -166,26 +199,26 @@ fn tokenize(
         // parser (a blockquote's `>` and indentation are not text).
         let ls = std::mem::take(&mut at_line_start).then_some(r.start);
         match ev {
-            Event::Start(Tag::Emphasis) => push_delim(&mut toks, r.start, ls)?,
+            Event::Start(Tag::Emphasis) => push_delim(toks, r.start, ls)?,
             Event::Start(Tag::Strong) => {
-                push_delim(&mut toks, r.start, ls)?;
-                push_delim(&mut toks, r.start + 1, ls)?;
+                push_delim(toks, r.start, ls)?;
+                push_delim(toks, r.start + 1, ls)?;
             }
             Event::Start(Tag::Strikethrough) => {
                 let n = tilde_width(bytes, r.start, true);
                 for i in 0..n {
-                    push_delim(&mut toks, r.start + i, ls)?;
+                    push_delim(toks, r.start + i, ls)?;
                 }
             }
-            Event::End(TagEnd::Emphasis) => push_delim(&mut toks, r.end.checked_sub(1)?, ls)?,
+            Event::End(TagEnd::Emphasis) => push_delim(toks, r.end.checked_sub(1)?, ls)?,
             Event::End(TagEnd::Strong) => {
-                push_delim(&mut toks, r.end.checked_sub(2)?, ls)?;
-                push_delim(&mut toks, r.end - 1, ls)?;
+                push_delim(toks, r.end.checked_sub(2)?, ls)?;
+                push_delim(toks, r.end - 1, ls)?;
             }
             Event::End(TagEnd::Strikethrough) => {
                 let n = tilde_width(bytes, r.end.checked_sub(1)?, false);
                 for i in (1..=n).rev() {
-                    push_delim(&mut toks, r.end.checked_sub(i)?, ls)?;
+                    push_delim(toks, r.end.checked_sub(i)?, ls)?;
                 }
             }
             Event::Text(t) if !in_autolink && is_literal(src, t, r) => {
@@ -205,7 +238,7 @@ fn tokenize(
                     if from < pos {
                         toks.push(Tok::Text(from, pos));
                     }
-                    push_delim(&mut toks, pos, ls)?;
+                    push_delim(toks, pos, ls)?;
                     from = pos + 1;
                 }
                 if from < r.end {
@@ -230,7 +263,7 @@ fn tokenize(
             _ => toks.push(Tok::Ev(k)),
         }
     }
-    Some((toks, runs))
+    Some(())
 }
 
 /// The first `*`, `_` or `~` in `bytes[from..to]` (memchr's vectorised
@@ -449,40 +482,49 @@ fn flags(src: &str, run: &Run, nb: &Neighbours, in_table: bool, cjk_rules: bool)
     (open, close)
 }
 
+/// One scope of the delimiter algorithm: the run's top level, or a link's
+/// or image's content.
+#[derive(Default)]
+struct Scope {
+    stack: Vec<usize>,
+    /// openers_bottom: [char][closer can open][len % 3] -> stack height.
+    bottom: [[[usize; 3]; 2]; 3],
+}
+
 /// CommonMark's "process emphasis" over the runs, scope by scope (a link's
-/// or image's content is its own scope).
-fn match_delims(seg: &[Item<'_>], toks: &[Tok], runs: &mut [Run]) {
-    struct Scope {
-        stack: Vec<usize>,
-        /// openers_bottom: [char][closer can open][len % 3] -> stack height.
-        bottom: [[[usize; 3]; 2]; 3],
-    }
-    let new_scope = || Scope {
-        stack: Vec::new(),
-        bottom: [[[0; 3]; 2]; 3],
-    };
-    let mut scopes = vec![new_scope()];
-    for tok in toks {
+/// or image's content is its own scope). Fills `s.matches`.
+fn match_delims(seg: &[Item<'_>], s: &mut Scratch<'_>) {
+    let Scratch {
+        toks,
+        runs,
+        matches,
+        scopes,
+        ..
+    } = s;
+    matches.clear();
+    // scopes[..=depth] are open; deeper ones are kept for their buffers.
+    let mut depth = 0;
+    enter(scopes, 0);
+    for tok in toks.iter() {
         match tok {
             Tok::Ev(k) => match seg.get(*k).and_then(event).map(|(e, _)| e) {
                 Some(Event::Start(Tag::Link { .. } | Tag::Image { .. })) => {
-                    scopes.push(new_scope())
+                    depth += 1;
+                    enter(scopes, depth);
                 }
-                Some(Event::End(TagEnd::Link | TagEnd::Image)) if scopes.len() > 1 => {
-                    scopes.pop();
-                }
+                Some(Event::End(TagEnd::Link | TagEnd::Image)) if depth > 0 => depth -= 1,
                 _ => {}
             },
             Tok::Run(ci) => {
                 let ci = *ci;
-                let Some(scope) = scopes.last_mut() else {
+                let Some(scope) = scopes.get_mut(depth) else {
                     return;
                 };
                 if runs[ci].ch == b'~' && runs[ci].len > 2 {
                     continue;
                 }
                 if runs[ci].close {
-                    close_run(ci, runs, scope.stack.as_mut(), &mut scope.bottom);
+                    close_run(ci, runs, scope, matches);
                 }
                 if runs[ci].left > 0 && runs[ci].open {
                     scope.stack.push(ci);
@@ -490,6 +532,17 @@ fn match_delims(seg: &[Item<'_>], toks: &[Tok], runs: &mut [Run]) {
             }
             _ => {}
         }
+    }
+}
+
+/// Opens the scope at `depth`, empty, reusing its buffer when there is one.
+fn enter(scopes: &mut Vec<Scope>, depth: usize) {
+    if scopes.len() <= depth {
+        scopes.push(Scope::default());
+    }
+    if let Some(scope) = scopes.get_mut(depth) {
+        scope.stack.clear();
+        scope.bottom = [[[0; 3]; 2]; 3];
     }
 }
 
@@ -501,12 +554,9 @@ fn char_slot(ch: u8) -> usize {
     }
 }
 
-fn close_run(
-    ci: usize,
-    runs: &mut [Run],
-    stack: &mut Vec<usize>,
-    bottom: &mut [[[usize; 3]; 2]; 3],
-) {
+fn close_run(ci: usize, runs: &mut [Run], scope: &mut Scope, matches: &mut Vec<Match>) {
+    let Scope { stack, bottom } = scope;
+    let first_match = matches.len();
     let (ch, clen, cboth) = {
         let c = &runs[ci];
         (c.ch, c.len, c.open && c.close)
@@ -550,9 +600,13 @@ fn close_run(
             (Kind::Em, 1)
         };
         runs[oi].left -= n;
-        runs[oi].opens.push((kind, n));
+        matches.push(Match {
+            kind,
+            n,
+            prev_open: runs[oi].last_open,
+        });
+        runs[oi].last_open = Some(matches.len() - 1);
         runs[ci].left -= n;
-        runs[ci].closes.push((kind, n));
         // Openers between the pair can no longer match anything.
         let keep = if runs[oi].left > 0 { k + 1 } else { k };
         stack.truncate(keep);
@@ -564,6 +618,7 @@ fn close_run(
             }
         }
     }
+    runs[ci].closes = first_match..matches.len();
 }
 
 fn tag(kind: Kind) -> (Tag<'static>, TagEnd) {
@@ -574,37 +629,52 @@ fn tag(kind: Kind) -> (Tag<'static>, TagEnd) {
     }
 }
 
-fn emit<'a>(src: &'a str, seg: &[Item<'a>], toks: Vec<Tok>, runs: &[Run]) -> Vec<Item<'a>> {
-    let mut out = Vec::with_capacity(toks.len() + runs.len() * 2);
-    for tok in toks {
-        match tok {
-            Tok::Ev(k) => out.extend(seg.get(k).cloned()),
-            Tok::Text(a, b) => {
-                if let Some(s) = src.get(a..b) {
-                    out.push(Item::Ev(Event::Text(CowStr::Borrowed(s)), a..b));
-                }
-            }
+/// Writes the re-decided run into `s.out` (the events kept moved out of
+/// `items`), then swaps the two buffers.
+fn emit<'a>(src: &'a str, items: &mut Vec<Item<'a>>, s: &mut Scratch<'a>) {
+    let Scratch {
+        toks,
+        runs,
+        matches,
+        out,
+        ..
+    } = s;
+    out.clear();
+    // Toks name the kept events in increasing order.
+    let mut old = items.drain(..).enumerate();
+    let text = |a: usize, b: usize| {
+        src.get(a..b)
+            .map(|t| Item::Ev(Event::Text(CowStr::Borrowed(t)), a..b))
+    };
+    for tok in toks.iter() {
+        match *tok {
+            Tok::Ev(k) => out.extend(old.by_ref().find(|(i, _)| *i == k).map(|(_, it)| it)),
+            Tok::Text(a, b) => out.extend(text(a, b)),
             Tok::Run(i) => {
                 let run = &runs[i];
                 let mut pos = run.start;
-                for &(kind, n) in &run.closes {
-                    out.push(Item::Ev(Event::End(tag(kind).1), pos..pos + n));
-                    pos += n;
+                for m in matches.get(run.closes.clone()).unwrap_or_default() {
+                    out.push(Item::Ev(Event::End(tag(m.kind).1), pos..pos + m.n));
+                    pos += m.n;
                 }
-                let opened: usize = run.opens.iter().map(|&(_, n)| n).sum();
+                let opens = || {
+                    std::iter::successors(run.last_open.and_then(|o| matches.get(o)), |m| {
+                        m.prev_open.and_then(|o| matches.get(o))
+                    })
+                };
+                let opened: usize = opens().map(|m| m.n).sum();
                 let lit_end = run.start + run.len - opened;
-                if pos < lit_end
-                    && let Some(s) = src.get(pos..lit_end)
-                {
-                    out.push(Item::Ev(Event::Text(CowStr::Borrowed(s)), pos..lit_end));
+                if pos < lit_end {
+                    out.extend(text(pos, lit_end));
                 }
                 let mut pos = lit_end;
-                for &(kind, n) in run.opens.iter().rev() {
-                    out.push(Item::Ev(Event::Start(tag(kind).0), pos..pos + n));
-                    pos += n;
+                for m in opens() {
+                    out.push(Item::Ev(Event::Start(tag(m.kind).0), pos..pos + m.n));
+                    pos += m.n;
                 }
             }
         }
     }
-    out
+    drop(old);
+    std::mem::swap(items, out);
 }

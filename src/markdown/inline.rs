@@ -38,10 +38,8 @@ impl<'a> Item<'a> {
 /// Runs the inline passes over `items` (one inline run, every item still a
 /// parser event) in place; the caller reuses the buffer.
 pub fn process<'a>(ctx: &mut Ctx<'a, '_>, items: &mut Vec<Item<'a>>, in_table: bool) {
-    if ctx.cjk_emphasis
-        && let Some(redone) = emphasis::apply(ctx.body, items, in_table)
-    {
-        *items = redone;
+    if ctx.cjk_emphasis {
+        emphasis::apply(ctx.body, items, in_table, &mut ctx.emphasis);
     }
     menu_path::apply(items);
     links::apply(ctx, items);
