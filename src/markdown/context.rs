@@ -2,8 +2,8 @@
 //! and its diagnostics (capped, so a pathological page stays linear).
 
 use super::anchors::Ids;
-use super::emphasis;
 use super::{Console, Lang, LineBreaks, LinkResolver, Options, Source, WidgetHost};
+use super::{emphasis, links};
 use crate::diag::{Diagnostic, Severity};
 
 /// At most this many diagnostics per page; one more says how many were left out.
@@ -32,6 +32,8 @@ pub struct Ctx<'a, 'o> {
     pub widgets: Vec<String>,
     /// Buffers the emphasis pass reuses across the page's inline runs.
     pub emphasis: emphasis::Scratch<'a>,
+    /// The links pass's stack of open links, kept for the next run.
+    pub link_ends: Vec<links::Close>,
 }
 
 impl<'a, 'o> Ctx<'a, 'o> {
@@ -56,6 +58,7 @@ impl<'a, 'o> Ctx<'a, 'o> {
             fragment_links: Vec::new(),
             widgets: Vec::new(),
             emphasis: emphasis::Scratch::default(),
+            link_ends: Vec::new(),
         }
     }
 

@@ -15,12 +15,12 @@ pub fn html(s: &str) -> String {
     out
 }
 
-/// A URL for an `href`: characters outside the URL-safe set are
-/// percent-encoded (as pulldown-cmark does), `&` and `'` escaped. Runs of
-/// safe bytes are copied whole (most URLs are nothing else).
-pub fn href(s: &str) -> String {
+/// Appends `s` as (part of) a URL for an `href`: bytes outside the
+/// URL-safe set are percent-encoded (as pulldown-cmark does), `&` and `'`
+/// escaped. Byte by byte, so a URL may be written in pieces. Runs of safe
+/// bytes are copied whole (most URLs are nothing else).
+pub fn push_href(out: &mut String, s: &str) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let mut out = String::with_capacity(s.len() + 8);
     let mut from = 0;
     for (i, b) in s.bytes().enumerate() {
         if URL_SAFE.get(usize::from(b)).copied().unwrap_or(false) {
@@ -39,7 +39,6 @@ pub fn href(s: &str) -> String {
         }
     }
     out.push_str(s.get(from..).unwrap_or(""));
-    out
 }
 
 /// ASCII bytes an `href` keeps as they are.
@@ -81,6 +80,12 @@ const URL_SAFE: [bool; 128] = {
 mod tests {
     use super::*;
 
+    fn href(s: &str) -> String {
+        let mut out = String::new();
+        push_href(&mut out, s);
+        out
+    }
+
     #[test]
     fn href_encodes_unsafe_bytes_and_escapes_html() {
         assert_eq!(
@@ -89,5 +94,16 @@ mod tests {
         );
         assert_eq!(href("/退款 x\"<"), "/%E9%80%80%E6%AC%BE%20x%22%3C");
         assert_eq!(href(""), "");
+    }
+
+    #[test]
+    fn href_written_in_pieces_is_the_href_of_the_whole() {
+        let whole = "https://c.example/退款?a=1&b='x'#f";
+        for cut in (0..=whole.len()).filter(|&i| whole.is_char_boundary(i)) {
+            let mut out = String::new();
+            push_href(&mut out, &whole[..cut]);
+            push_href(&mut out, &whole[cut..]);
+            assert_eq!(out, href(whole), "cut at {cut}");
+        }
     }
 }

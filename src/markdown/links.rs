@@ -11,7 +11,7 @@ use super::{Console, anchors};
 use crate::diag::Severity;
 
 /// What happens to a link's end tag.
-enum Close {
+pub enum Close {
     Keep,
     Drop,
     Html(&'static str),
@@ -20,7 +20,9 @@ enum Close {
 pub const ID_PREFIX: &str = "id:";
 
 pub fn apply<'a>(ctx: &mut Ctx<'a, '_>, items: &mut [Item<'a>]) {
-    let mut open: Vec<Close> = Vec::new();
+    // The page's buffer, taken so `ctx` can be borrowed inside the loop.
+    let mut open = std::mem::take(&mut ctx.link_ends);
+    open.clear();
     for it in items.iter_mut() {
         let Item::Ev(ev, range) = it else { continue };
         let at = range.start;
@@ -87,6 +89,7 @@ pub fn apply<'a>(ctx: &mut Ctx<'a, '_>, items: &mut [Item<'a>]) {
             _ => {}
         }
     }
+    ctx.link_ends = open;
 }
 
 /// `<a id="x"></a>` for a `[](id:x)` placed in running text.
@@ -166,14 +169,16 @@ fn console_link(ctx: &mut Ctx<'_, '_>, rest: &str, title: &str, at: usize) -> Op
             );
         }
     }
-    let mut url = String::with_capacity(console.target_base_url.len() + rest.len() + 1);
-    url.push_str(console.target_base_url.trim_end_matches('/'));
-    url.push_str(slash);
-    url.push_str(rest);
-    let mut html = String::with_capacity(url.len() + 64);
-    html.push_str("<a class=\"console-link\" href=\"");
-    html.push_str(&escape::href(&url));
-    html.push_str("\" target=\"_blank\" rel=\"noopener\"");
+    const OPEN: &str = "<a class=\"console-link\" href=\"";
+    const ATTRS: &str = "\" target=\"_blank\" rel=\"noopener\"";
+    let base = console.target_base_url.trim_end_matches('/');
+    let mut html =
+        String::with_capacity(OPEN.len() + base.len() + 1 + rest.len() + ATTRS.len() + 16);
+    html.push_str(OPEN);
+    escape::push_href(&mut html, base);
+    escape::push_href(&mut html, slash);
+    escape::push_href(&mut html, rest);
+    html.push_str(ATTRS);
     if !title.is_empty() {
         html.push_str(" title=\"");
         html.push_str(&escape::html(title));
