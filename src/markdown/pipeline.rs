@@ -134,9 +134,7 @@ impl<'a> Walker<'a, '_> {
 
     /// The same, adding to what `self.items` holds.
     fn collect_more_inline(&mut self) {
-        while let Some((ev, r)) = self.events.next_if(is_inline) {
-            self.items.push(Item::Ev(ev, r));
-        }
+        self.events.take_while_into(is_inline, &mut self.items);
     }
 
     /// Runs the inline passes over `self.items`.

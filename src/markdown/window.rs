@@ -8,6 +8,8 @@ use std::ops::Range;
 
 use pulldown_cmark::{Event, OffsetIter, Parser};
 
+use super::inline::Item;
+
 /// An event with its byte range in the markdown body.
 pub type Ev<'a> = (Event<'a>, Range<usize>);
 
@@ -25,6 +27,7 @@ impl<'a> Window<'a> {
     }
 
     /// The `n`th event from here (0 is the next one), reading ahead.
+    #[inline]
     pub fn peek(&mut self, n: usize) -> Option<&Ev<'a>> {
         while self.ahead.len() <= n {
             let ev = self.parser.next()?;
@@ -40,6 +43,7 @@ impl<'a> Window<'a> {
     }
 
     /// Takes the next event.
+    #[inline]
     pub fn next(&mut self) -> Option<Ev<'a>> {
         match self.ahead.pop_front() {
             Some(ev) => Some(ev),
@@ -47,23 +51,29 @@ impl<'a> Window<'a> {
         }
     }
 
-    /// Takes the next event if `pred` holds for it. An event read from the
-    /// parser goes straight to the caller; only a refused one is kept back
-    /// (the walk collects every inline run this way, so it is hot).
-    pub fn next_if(&mut self, pred: impl FnOnce(&Event<'a>) -> bool) -> Option<Ev<'a>> {
-        if let Some((ev, _)) = self.ahead.front() {
-            return if pred(ev) {
-                self.ahead.pop_front()
-            } else {
-                None
-            };
+    /// Moves the events from here on onto `items` while `pred` holds for
+    /// them. Events go from the parser straight to `items`; only the first
+    /// refused one is kept back (the walk collects every inline run this
+    /// way, so it is hot).
+    pub fn take_while_into(
+        &mut self,
+        pred: impl Fn(&Event<'a>) -> bool,
+        items: &mut Vec<Item<'a>>,
+    ) {
+        while let Some((ev, _)) = self.ahead.front() {
+            if !pred(ev) {
+                return;
+            }
+            if let Some((ev, r)) = self.ahead.pop_front() {
+                items.push(Item::Ev(ev, r));
+            }
         }
-        let ev = self.parser.next()?;
-        if pred(&ev.0) {
-            Some(ev)
-        } else {
-            self.ahead.push_back(ev);
-            None
+        for (ev, r) in self.parser.by_ref() {
+            if !pred(&ev) {
+                self.ahead.push_back((ev, r));
+                return;
+            }
+            items.push(Item::Ev(ev, r));
         }
     }
 
@@ -78,6 +88,7 @@ impl<'a> Window<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use pulldown_cmark::Tag;
 
     fn kinds(w: &mut Window<'_>) -> Vec<String> {
         std::iter::from_fn(|| w.next())
@@ -107,17 +118,23 @@ mod tests {
     }
 
     #[test]
-    fn next_if_keeps_a_refused_event_for_the_next_read() {
-        let md = "a\n\nb\n";
+    fn take_while_into_keeps_the_refused_event_for_the_next_read() {
+        let md = "a *b*\n\nc\n";
         let all = kinds(&mut Window::new(md, pulldown_cmark::Options::empty()));
         let mut w = Window::new(md, pulldown_cmark::Options::empty());
-        let is_text = |e: &Event<'_>| matches!(e, Event::Text(_));
-        assert!(w.next_if(is_text).is_none()); // the paragraph's start, kept
-        assert!(w.next_if(is_text).is_none()); // still it
+        let inline = |e: &Event<'_>| !matches!(e, Event::Start(Tag::Paragraph) | Event::End(_));
+        let mut items = Vec::new();
+        w.take_while_into(inline, &mut items); // refuses the paragraph's start
+        assert!(items.is_empty());
         assert!(w.next().is_some_and(|(e, _)| matches!(e, Event::Start(_))));
-        assert!(w.next_if(is_text).is_some()); // "a", straight from the parser
+        w.take_while_into(inline, &mut items); // "a ", Start(Emphasis), "b"
+        assert_eq!(items.len(), 3);
+        assert!(
+            matches!(&items[2], Item::Ev(Event::Text(t), r) if t.as_ref() == "b" && *r == (3..4))
+        );
         assert!(matches!(w.peek(0), Some((Event::End(_), _))));
-        assert!(w.next_if(is_text).is_none()); // the end, from the look-ahead
-        assert_eq!(kinds(&mut w), all[2..]);
+        w.take_while_into(inline, &mut items); // the look-ahead refuses too
+        assert_eq!(items.len(), 3);
+        assert_eq!(kinds(&mut w), all[4..]); // from End(Emphasis) on
     }
 }
