@@ -236,7 +236,9 @@ fn phases(dir: &Path) {
     let mut all = Vec::new();
     pages(dir, &mut all);
     let bodies: Vec<&str> = all.iter().map(|(_, t)| &t[body_start(t)..]).collect();
-    let console = console(HashSet::new());
+    // The corpus's routes, as in `corpus`: with none, every console link
+    // is a diagnostic, and locating diagnostics would dominate.
+    let console = corpus_console(dir);
     let opts = default_options(&console);
     for round in 0..2 {
         let t = Instant::now();
@@ -375,6 +377,45 @@ fn digest(paths: &[String]) {
     println!("digest of {n} files: {:016x}", h.finish());
 }
 
+/// `KIND` (plain, render or outline) five times over the loaded pages and
+/// nothing else, for `perf record` (reading the files would dominate `one`).
+fn repeat(kind: &str, dir: &Path) {
+    let mut all = Vec::new();
+    pages(dir, &mut all);
+    let console = corpus_console(dir);
+    let opts = default_options(&console);
+    let mut n = 0usize;
+    let mut times = Vec::new();
+    for _ in 0..5 {
+        let start = Instant::now();
+        for (p, t) in &all {
+            let src = Source {
+                file: p,
+                text: t,
+                body_start: body_start(t),
+            };
+            n += match kind {
+                "plain" => {
+                    let mut html = String::new();
+                    pulldown_cmark::html::push_html(
+                        &mut html,
+                        pulldown_cmark::Parser::new_ext(src.body(), parser_options()),
+                    );
+                    html.len()
+                }
+                "outline" => markdown::outline(src).anchors.len(),
+                _ => render(src, &opts).sections.len(),
+            };
+        }
+        times.push(start.elapsed().as_secs_f64());
+    }
+    times.sort_by(f64::total_cmp);
+    println!(
+        "{kind}: best {:.3} s, median {:.3} s ({n})",
+        times[0], times[2]
+    );
+}
+
 /// Inputs of about `size` bytes that stress one thing each.
 fn shapes(size: usize) -> Vec<(&'static str, String)> {
     let rep = |unit: &str| unit.repeat(size / unit.len().max(1));
@@ -466,10 +507,11 @@ fn main() {
         Some("scaling") => scaling(),
         Some("phases") => phases(dir),
         Some(m @ ("plain" | "render" | "read")) => one(m, dir),
+        Some("repeat") => repeat(args.get(2).map_or("render", String::as_str), dir),
         Some("digest") => digest(args.get(1..).unwrap_or_default()),
         _ => {
             eprintln!(
-                "usage: markdown-bench corpus DIR | scaling | phases DIR | read|plain|render DIR | digest PATH..."
+                "usage: markdown-bench corpus DIR | scaling | phases DIR | read|plain|render DIR | repeat DIR KIND | digest PATH..."
             );
         }
     }
