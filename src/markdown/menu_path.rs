@@ -22,7 +22,7 @@ struct Label {
 pub fn apply(items: &mut Vec<Item<'_>>) {
     let any_open = items
         .iter()
-        .any(|it| matches!(it, Item::Ev(Event::Text(t), _) if t.contains(OPEN)));
+        .any(|it| matches!(it, Item::Ev(Event::Text(t), _) if has_open(t)));
     if !any_open {
         return;
     }
@@ -101,6 +101,14 @@ pub fn apply(items: &mut Vec<Item<'_>>) {
     }
 }
 
+/// Whether `t` holds a `【` (E3 80 90). Searches for the lead byte, which
+/// only CJK punctuation and kana share; `str::contains` searches for the
+/// last byte, which one CJK character in 64 shares.
+fn has_open(t: &str) -> bool {
+    let b = t.as_bytes();
+    memchr::memchr_iter(0xE3, b).any(|i| b.get(i + 1..i + 3) == Some(&[0x80, 0x90]))
+}
+
 fn piece<'a>(text: &CowStr<'a>, range: &Range<usize>, a: usize, b: usize) -> Item<'a> {
     let t = match text {
         CowStr::Borrowed(s) => CowStr::Borrowed(&s[a..b]),
@@ -171,4 +179,20 @@ fn find_labels(items: &[Item<'_>]) -> Vec<Label> {
         }
     }
     labels
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_open;
+
+    #[test]
+    fn has_open_finds_the_bracket_and_nothing_that_shares_its_bytes() {
+        assert!(has_open("【"));
+        assert!(has_open("进入、【费用中心】"));
+        assert!(has_open("x\u{3010}"));
+        // Same lead byte (、。「」】) or same last byte (U+4E10 丐, E4 B8 90).
+        assert!(!has_open("、。「」】丐"));
+        assert!(!has_open("\u{E3}")); // U+00E3 is C3 A3 in UTF-8
+        assert!(!has_open(""));
+    }
 }
