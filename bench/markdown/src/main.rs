@@ -2,7 +2,8 @@
 //!
 //! - `corpus DIR`: every `.md` page under DIR (front matter skipped) through
 //!   `faqtory::markdown::render` and, for comparison, plain pulldown-cmark
-//!   `push_html` with the same parser options; prints MB/s and the ratio.
+//!   `push_html` with the same parser options, in interleaved rounds;
+//!   prints MB/s and the median of the rounds' ratios.
 //! - `scaling`: pathological 1 MB and 10 MB inputs (deep nesting, long
 //!   delimiter runs, unclosed brackets, many links); prints seconds and the
 //!   10 MB / 1 MB and 20 MB / 10 MB ratios, near 10 and 2 when time is linear.
@@ -125,7 +126,6 @@ fn corpus(dir: &Path) {
     let bytes: usize = bodies.iter().map(|(_, t, s)| t.len() - s).sum();
     let console = corpus_console(dir);
     let opts = default_options(&console);
-    let runs = 3;
     // Plain with one output buffer reused for every page (the most
     // favourable baseline), and with each page's HTML in a String of its own,
     // as a renderer that hands pages back must do (the `instructions` mode
@@ -146,9 +146,7 @@ fn corpus(dir: &Path) {
         }
         n
     };
-    let (plain, plain_out) = time_best(runs, || plain_pass(true));
-    let (plain_fresh, _) = time_best(runs, || plain_pass(false));
-    let (ours, ours_out) = time_best(runs, || {
+    let ours_pass = || {
         let mut n = 0;
         for (p, t, s) in &bodies {
             let r = render(
@@ -162,31 +160,52 @@ fn corpus(dir: &Path) {
             n += r.sections.iter().map(|s| s.html.len()).sum::<usize>();
         }
         n
-    });
+    };
+    // Rounds of one pass each, interleaved, so a slow spell of a shared
+    // machine lands on all three; the ratio is the median of the rounds'
+    // ratios, the times are medians.
+    let rounds = 7;
+    let (mut plain, mut fresh, mut ours) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut plain_out, mut ours_out) = (0, 0);
+    let time = |f: &dyn Fn() -> usize| {
+        let t = Instant::now();
+        let n = f();
+        (t.elapsed().as_secs_f64(), n)
+    };
+    for _ in 0..rounds {
+        let (t, n) = time(&|| plain_pass(true));
+        plain.push(t);
+        plain_out = n;
+        fresh.push(time(&|| plain_pass(false)).0);
+        let (t, n) = time(&ours_pass);
+        ours.push(t);
+        ours_out = n;
+    }
+    let median = |v: &[f64]| {
+        let mut v = v.to_vec();
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let ratios = |base: &[f64]| {
+        let r: Vec<f64> = ours.iter().zip(base).map(|(o, b)| o / b).collect();
+        (median(&r), r)
+    };
+    let (vs_plain, all_plain) = ratios(&plain);
+    let (vs_fresh, _) = ratios(&fresh);
     let mb = bytes as f64 / 1e6;
     println!(
-        "corpus: {} pages, {mb:.1} MB of markdown (best of {runs})",
+        "corpus: {} pages, {mb:.1} MB of markdown (medians of {rounds} interleaved rounds)",
         bodies.len()
     );
+    let line = |name: &str, t: f64| println!("{name:<32} {t:.3} s  {:.1} MB/s", mb / t);
+    line("plain pulldown-cmark push_html:", median(&plain));
+    line("faqtory markdown::render:", median(&ours));
+    line("plain, new String per page:", median(&fresh));
+    println!("bytes out: plain {plain_out}, render {ours_out}");
+    let each: Vec<String> = all_plain.iter().map(|r| format!("{r:.2}")).collect();
+    println!("per-round cost vs plain (reused buffer): {}", each.join(" "));
     println!(
-        "plain pulldown-cmark push_html: {:.3} s  {:.1} MB/s  ({plain_out} bytes out)",
-        plain.as_secs_f64(),
-        mb / plain.as_secs_f64()
-    );
-    println!(
-        "faqtory markdown::render:      {:.3} s  {:.1} MB/s  ({ours_out} bytes out)",
-        ours.as_secs_f64(),
-        mb / ours.as_secs_f64()
-    );
-    println!(
-        "plain, new String per page:     {:.3} s  {:.1} MB/s",
-        plain_fresh.as_secs_f64(),
-        mb / plain_fresh.as_secs_f64()
-    );
-    println!(
-        "dialect cost: {:.2}x plain (reused buffer), {:.2}x plain (new String per page)",
-        ours.as_secs_f64() / plain.as_secs_f64(),
-        ours.as_secs_f64() / plain_fresh.as_secs_f64()
+        "dialect cost: {vs_plain:.2}x plain (reused buffer), {vs_fresh:.2}x plain (new String per page)"
     );
 }
 
