@@ -203,7 +203,10 @@ fn corpus(dir: &Path) {
     line("plain, new String per page:", median(&fresh));
     println!("bytes out: plain {plain_out}, render {ours_out}");
     let each: Vec<String> = all_plain.iter().map(|r| format!("{r:.2}")).collect();
-    println!("per-round cost vs plain (reused buffer): {}", each.join(" "));
+    println!(
+        "per-round cost vs plain (reused buffer): {}",
+        each.join(" ")
+    );
     println!(
         "dialect cost: {vs_plain:.2}x plain (reused buffer), {vs_fresh:.2}x plain (new String per page)"
     );
