@@ -4,16 +4,16 @@
 //!   `faqtory::markdown::render` and, for comparison, plain pulldown-cmark
 //!   `push_html` with the same parser options, in interleaved rounds;
 //!   prints MB/s and the median of the rounds' ratios.
-//! - `scaling`: pathological 1 MB and 10 MB inputs (deep nesting, long
+//! - `scaling`: pathological 1, 10 and 20 MB inputs (deep nesting, long
 //!   delimiter runs, unclosed brackets, many links); prints seconds and the
 //!   10 MB / 1 MB and 20 MB / 10 MB ratios, near 10 and 2 when time is linear.
-//!
 //! - `phases DIR`: parse only / plain push_html / render (all features) /
 //!   render with the dialect passes off / outline, one run each.
 //! - `read|plain|render DIR` (with `LIMIT=n` pages): one pass of one kind,
 //!   for `valgrind --tool=callgrind`, whose instruction counts do not depend
 //!   on what else the machine is running.
-//!
+//! - `repeat DIR plain|outline|render`: five passes of one kind on pages
+//!   loaded once, best and median time, for `perf record`.
 //! - `digest PATH...`: one hash over what `render` returns for every file
 //!   under the paths (any name; front matter skipped when present; files
 //!   that are not UTF-8 skipped), to show a speed change left the output
