@@ -431,3 +431,35 @@ fn outline_and_render_agree_on_ids_after_an_unclosed_inline_script() {
         q.title_html
     );
 }
+
+/// The emphasis and link passes keep their buffers for the whole page. A
+/// run that leaves them full (emphasis re-decided inside link scopes, an
+/// opener left unmatched on the delimiter stack) must not change how the
+/// next run renders: each paragraph renders as it does alone. (Without the
+/// stack reset, the last run below matches the stale opener and panics.)
+#[test]
+fn reused_pass_buffers_carry_nothing_from_one_run_to_the_next() {
+    let runs = [
+        "[**链接：**文字 [![图](x.png) **内：**里](console:/deal)](https://a.example/) **开",
+        "**复议期：**如果[【费用中心】>【订单管理】](console:/deal?x=1#y)退款",
+        "*a **b* c** 【未闭合 ~~删：~~除",
+        "**复议期外退款：**不支持。",
+        // An opener left unmatched, then a run whose only delimiter can close.
+        "**开：**如果 **残",
+        "说明：**如果",
+    ];
+    let alone: Vec<String> = runs.iter().map(|md| page(md).html).collect();
+    let together = page(&runs.join("\n\n")).html;
+    assert_eq!(together, alone.concat());
+    // The runs really exercise the CJK re-decision.
+    assert!(
+        alone[1].contains("<strong>复议期：</strong>"),
+        "{}",
+        alone[1]
+    );
+    assert!(
+        alone[3].contains("<strong>复议期外退款：</strong>"),
+        "{}",
+        alone[3]
+    );
+}
