@@ -27,7 +27,6 @@ impl<'a> Window<'a> {
     }
 
     /// The `n`th event from here (0 is the next one), reading ahead.
-    #[inline]
     pub fn peek(&mut self, n: usize) -> Option<&Ev<'a>> {
         while self.ahead.len() <= n {
             let ev = self.parser.next()?;
@@ -43,7 +42,6 @@ impl<'a> Window<'a> {
     }
 
     /// Takes the next event.
-    #[inline]
     pub fn next(&mut self) -> Option<Ev<'a>> {
         match self.ahead.pop_front() {
             Some(ev) => Some(ev),
