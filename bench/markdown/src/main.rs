@@ -50,20 +50,32 @@ impl WidgetHost for Widgets {
     }
 }
 
+/// Every `.md` file under `dir` with its text, in path order.
 fn pages(dir: &Path, out: &mut Vec<(PathBuf, String)>) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
+    let mut all = Vec::new();
+    files(dir, &mut all);
+    for p in all {
+        if p.extension().is_some_and(|e| e == "md")
+            && let Ok(t) = std::fs::read_to_string(&p)
+        {
+            out.push((p, t));
+        }
+    }
+}
+
+/// Every file at or under `path` (a file or a folder), in path order.
+fn files(path: &Path, out: &mut Vec<PathBuf>) {
+    if path.is_file() {
+        out.push(path.to_path_buf());
+        return;
+    }
+    let Ok(rd) = std::fs::read_dir(path) else {
         return;
     };
     let mut entries: Vec<_> = rd.filter_map(Result::ok).map(|e| e.path()).collect();
     entries.sort();
     for p in entries {
-        if p.is_dir() {
-            pages(&p, out);
-        } else if p.extension().is_some_and(|e| e == "md")
-            && let Ok(t) = std::fs::read_to_string(&p)
-        {
-            out.push((p, t));
-        }
+        files(&p, out);
     }
 }
 
@@ -348,21 +360,6 @@ fn phases(dir: &Path) {
             "{round} outline           {:.3}s",
             t.elapsed().as_secs_f64()
         );
-    }
-}
-
-fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    if dir.is_file() {
-        out.push(dir.to_path_buf());
-        return;
-    }
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<_> = rd.filter_map(Result::ok).map(|e| e.path()).collect();
-    entries.sort();
-    for p in entries {
-        files(&p, out);
     }
 }
 
