@@ -224,8 +224,9 @@ fn corpus(dir: &Path) {
     );
 }
 
-/// One pass of one kind over the corpus, for `perf stat` (instructions do
-/// not depend on what else the machine runs).
+/// One pass of one kind over the first `LIMIT` pages, for `valgrind
+/// --tool=callgrind` (`bench/markdown.sh instructions`): instruction counts
+/// do not depend on what else the machine runs.
 fn one(mode: &str, dir: &Path) {
     let mut all = Vec::new();
     pages(dir, &mut all);
