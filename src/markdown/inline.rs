@@ -25,14 +25,6 @@ impl<'a> Item<'a> {
             text: text.into(),
         }
     }
-
-    /// The event to hand to the HTML writer.
-    pub fn into_event(self) -> Event<'a> {
-        match self {
-            Item::Ev(ev, _) => ev,
-            Item::Raw { html, .. } => Event::InlineHtml(html),
-        }
-    }
 }
 
 /// Runs the inline passes over `items` (one inline run, every item still a
@@ -101,11 +93,4 @@ pub fn push_text(items: &[Item<'_>], out: &mut String) {
             _ => {}
         }
     }
-}
-
-/// Renders items as inline HTML.
-pub fn to_html<'a>(items: impl Iterator<Item = Item<'a>>) -> String {
-    let mut s = String::new();
-    pulldown_cmark::html::push_html(&mut s, items.map(Item::into_event));
-    s
 }

@@ -160,6 +160,7 @@ mod chars;
 mod context;
 mod emphasis;
 mod escape;
+mod html;
 mod inline;
 mod linebreak;
 mod links;

@@ -14,7 +14,7 @@ use super::links::{ID_PREFIX, checked_id};
 use super::widget::{self, Directive};
 use super::window::Window;
 use super::{
-    Options, Outline, OutlineQuestion, Question, Rendered, Section, Source, anchors, escape,
+    Options, Outline, OutlineQuestion, Question, Rendered, Section, Source, anchors, escape, html,
     sanitize,
 };
 use crate::diag::{Severity, line_col};
@@ -65,10 +65,15 @@ fn is_inline(ev: &Event<'_>) -> bool {
     }
 }
 
+/// The section being written. Its HTML is written as the walk goes (see
+/// `html.rs`); the writer and text buffers are reused section to section.
 #[derive(Default)]
-struct SectionBuf<'a> {
+struct SectionBuf {
     question: Option<Question>,
-    events: Vec<Item<'a>>,
+    html: html::Writer,
+    /// Whether any event was emitted (a section of events that write no
+    /// HTML, e.g. an HTML block sanitised to nothing, still counts).
+    any: bool,
     text: String,
 }
 
@@ -80,7 +85,7 @@ struct Walker<'a, 'o> {
     items: Vec<Item<'a>>,
     depth: usize,
     quotes: Vec<bool>,
-    cur: SectionBuf<'a>,
+    cur: SectionBuf,
     sections: Vec<Section>,
     page_text: String,
     pending_ids: Vec<(String, usize)>,
@@ -142,18 +147,30 @@ impl<'a> Walker<'a, '_> {
         inline::process(&mut self.ctx, &mut self.items, in_table);
     }
 
-    /// Adds a block event to the section. Its range is empty: nothing reads
-    /// ranges once events are in the section (a section of bare events
-    /// would need every inline item converted on the way in, which costs
-    /// 1.7 % more instructions than appending the items as they are).
-    fn emit(&mut self, ev: Event<'a>) {
-        self.cur.events.push(Item::Ev(ev, 0..0));
+    /// Writes a block event into the section (outline writes nothing).
+    fn emit(&mut self, ev: &Event<'_>) {
+        self.cur.any = true;
+        if !self.ctx.quiet {
+            self.cur.html.event(ev);
+        }
     }
 
-    /// Moves `self.items` into the section, text included.
+    /// Writes HTML this module made into the section.
+    fn emit_html(&mut self, html: &str) {
+        self.cur.any = true;
+        if !self.ctx.quiet {
+            self.cur.html.html(html);
+        }
+    }
+
+    /// Writes `self.items` into the section, text included, and empties it.
     fn emit_items(&mut self) {
         inline::push_text(&self.items, &mut self.cur.text);
-        self.cur.events.append(&mut self.items);
+        self.cur.any |= !self.items.is_empty();
+        if !self.ctx.quiet {
+            self.cur.html.items(&self.items);
+        }
+        self.items.clear();
     }
 
     fn walk(&mut self) {
@@ -178,28 +195,28 @@ impl<'a> Walker<'a, '_> {
                     self.quotes.push(callout.is_some());
                     self.depth += 1;
                     match callout {
-                        Some(k) => self.emit(Event::Html(k.open_html(self.ctx.lang).into())),
-                        None => self.emit(Event::Start(Tag::BlockQuote(None))),
+                        Some(k) => self.emit_html(&k.open_html(self.ctx.lang)),
+                        None => self.emit(&Event::Start(Tag::BlockQuote(None))),
                     }
                 }
                 Event::End(TagEnd::BlockQuote(_)) => {
                     self.depth = self.depth.saturating_sub(1);
                     if self.quotes.pop().unwrap_or(false) {
-                        self.emit(Event::Html(callout::CLOSE_HTML.into()));
+                        self.emit_html(callout::CLOSE_HTML);
                     } else {
-                        self.emit(Event::End(TagEnd::BlockQuote(None)));
+                        self.emit(&Event::End(TagEnd::BlockQuote(None)));
                     }
                     self.cur.text.push('\n');
                 }
                 Event::Start(Tag::HtmlBlock) => self.html_block(),
                 Event::Start(Tag::CodeBlock(kind)) => {
-                    self.emit(Event::Start(Tag::CodeBlock(kind)));
+                    self.emit(&Event::Start(Tag::CodeBlock(kind)));
                     while let Some((ev, _)) = self.events.next() {
                         let end = matches!(ev, Event::End(TagEnd::CodeBlock));
                         if let Event::Text(t) = &ev {
                             self.cur.text.push_str(t);
                         }
-                        self.emit(ev);
+                        self.emit(&ev);
                         if end {
                             break;
                         }
@@ -210,11 +227,11 @@ impl<'a> Walker<'a, '_> {
                     // End(TableCell) is emitted by its own arm.
                     self.collect_inline();
                     self.process_inline(true);
-                    self.emit(Event::Start(Tag::TableCell));
+                    self.emit(&Event::Start(Tag::TableCell));
                     self.emit_items();
                     self.cur.text.push(' ');
                 }
-                Event::End(TagEnd::TableCell) => self.emit(Event::End(TagEnd::TableCell)),
+                Event::End(TagEnd::TableCell) => self.emit(&Event::End(TagEnd::TableCell)),
                 e if is_inline(&e) => {
                     // Inline content straight in a tight list item.
                     self.items.clear();
@@ -224,15 +241,15 @@ impl<'a> Walker<'a, '_> {
                     self.emit_items();
                     self.cur.text.push('\n');
                 }
-                Event::Start(tag) => {
+                Event::Start(_) => {
                     self.depth += 1;
-                    self.emit(Event::Start(tag));
+                    self.emit(&ev);
                 }
-                Event::End(tag) => {
+                Event::End(_) => {
                     self.depth = self.depth.saturating_sub(1);
-                    self.emit(Event::End(tag));
+                    self.emit(&ev);
                 }
-                other => self.emit(other),
+                other => self.emit(&other),
             }
         }
     }
@@ -295,17 +312,15 @@ impl<'a> Walker<'a, '_> {
                 for (id, at) in ids {
                     let id = checked_id(&mut self.ctx, &id, at);
                     let got = self.ctx.claim_id(&id, at);
-                    self.emit(Event::Html(
-                        format!("<a id=\"{}\"></a>\n", escape::html(&got)).into(),
-                    ));
+                    self.emit_html(&format!("<a id=\"{}\"></a>\n", escape::html(&got)));
                 }
             }
             return;
         }
         self.process_inline(false);
-        self.emit(Event::Start(Tag::Paragraph));
+        self.emit(&Event::Start(Tag::Paragraph));
         self.emit_items();
-        self.emit(Event::End(TagEnd::Paragraph));
+        self.emit(&Event::End(TagEnd::Paragraph));
         self.cur.text.push('\n');
     }
 
@@ -315,13 +330,10 @@ impl<'a> Walker<'a, '_> {
         };
         match host.fallback_html(name, self.ctx.lang) {
             Some(fallback) => {
-                self.emit(Event::Html(
-                    format!(
-                        "<div class=\"widget\" data-widget=\"{}\">{}</div>\n",
-                        escape::html(name),
-                        fallback
-                    )
-                    .into(),
+                self.emit_html(&format!(
+                    "<div class=\"widget\" data-widget=\"{}\">{}</div>\n",
+                    escape::html(name),
+                    fallback
                 ));
                 self.ctx.widgets.push(name.to_string());
             }
@@ -345,7 +357,7 @@ impl<'a> Walker<'a, '_> {
             }
         }
         if self.ctx.raw_html {
-            self.emit(Event::Html(html.into()));
+            self.emit_html(&html);
             return;
         }
         let (clean, problems) = sanitize::block(&html);
@@ -354,7 +366,7 @@ impl<'a> Walker<'a, '_> {
             let at = map.get(k).map_or(0, |&(h, b)| b + (off - h));
             self.ctx.diag(Severity::Warning, at, msg);
         }
-        self.emit(Event::Html(clean.into()));
+        self.emit_html(&clean);
     }
 
     fn heading(
@@ -411,13 +423,13 @@ impl<'a> Walker<'a, '_> {
                 });
             }
             let title_html = if self.ctx.quiet {
-                self.items.clear();
                 String::new()
             } else {
-                inline::to_html(self.items.drain(..))
+                html::inline(&self.items)
             };
+            self.items.clear();
             if !extra.is_empty() {
-                self.emit(Event::Html(extra.into()));
+                self.emit_html(&extra);
             }
             self.cur.question = Some(Question {
                 id,
@@ -429,7 +441,7 @@ impl<'a> Walker<'a, '_> {
             return;
         }
         if !extra.is_empty() {
-            self.emit(Event::Html(extra.into()));
+            self.emit_html(&extra);
         }
         let attrs = if !self.ctx.raw_html && !attrs.is_empty() {
             self.ctx.diag(
@@ -441,14 +453,14 @@ impl<'a> Walker<'a, '_> {
         } else {
             attrs
         };
-        self.emit(Event::Start(Tag::Heading {
+        self.emit(&Event::Start(Tag::Heading {
             level,
             id: primary.map(CowStr::from),
             classes,
             attrs,
         }));
         self.emit_items();
-        self.emit(Event::End(TagEnd::Heading(level)));
+        self.emit(&Event::End(TagEnd::Heading(level)));
         self.cur.text.push('\n');
     }
 
@@ -468,23 +480,17 @@ impl<'a> Walker<'a, '_> {
     }
 
     fn flush(&mut self) {
-        // The event and text buffers are kept for the next section (no
-        // reallocation); what a section keeps is copied out of them.
-        if self.cur.question.is_none() && self.cur.events.is_empty() {
+        // The writer and text buffers are kept for the next section (no
+        // regrowing); what a section keeps is copied out of them, at its
+        // exact size. (Handing the buffer over and starting the next one
+        // at the last one's size measured no faster.)
+        if self.cur.question.is_none() && !self.cur.any {
             self.cur.text.clear();
             return;
         }
-        let html = if self.ctx.quiet {
-            self.cur.events.clear();
-            String::new()
-        } else {
-            let mut s = String::with_capacity(self.cur.text.len() * 4 + 64);
-            pulldown_cmark::html::push_html(
-                &mut s,
-                self.cur.events.drain(..).map(Item::into_event),
-            );
-            s
-        };
+        self.cur.any = false;
+        let html = self.cur.html.out.as_str().to_string();
+        self.cur.html.reset();
         let mut question = self.cur.question.take();
         match question.as_mut() {
             Some(q) => q.answer_text = self.cur.text.trim().to_string(),

@@ -18,6 +18,10 @@
 //!   under the paths (any name; front matter skipped when present; files
 //!   that are not UTF-8 skipped), to show a speed change left the output
 //!   alone: run it before and after on the corpus and the fuzz corpus.
+//!   With `DIGEST_EACH=1` it also prints one hash per file, so two runs'
+//!   outputs can be diffed to find the files whose output changed.
+//! - `show FILE`: the sections `render` returns for one file, to look at
+//!   such a file.
 //!
 //! See docs/markdown.md for the commands and the numbers.
 
@@ -373,7 +377,9 @@ fn digest(paths: &[String]) {
         files(Path::new(p), &mut all);
     }
     // SipHash with fixed keys: the same input gives the same value on
-    // every run of the same build.
+    // every run of the same build. DIGEST_EACH=1 also prints each file's
+    // value, to find the files whose output changed.
+    let each = std::env::var_os("DIGEST_EACH").is_some();
     let mut h = std::hash::DefaultHasher::new();
     let mut n = 0;
     for p in &all {
@@ -388,13 +394,37 @@ fn digest(paths: &[String]) {
             },
             &opts,
         );
-        format!("{:?}", (&r.sections, &r.text, &r.widgets)).hash(&mut h);
+        let mut one = std::hash::DefaultHasher::new();
+        format!("{:?}", (&r.sections, &r.text, &r.widgets)).hash(&mut one);
         for d in &r.diagnostics {
-            format!("{d:?}").hash(&mut h);
+            format!("{d:?}").hash(&mut one);
         }
+        let one = one.finish();
+        if each {
+            println!("{one:016x} {}", p.display());
+        }
+        one.hash(&mut h);
         n += 1;
     }
     println!("digest of {n} files: {:016x}", h.finish());
+}
+
+/// Prints the sections `render` returns for one file (options as `digest`).
+fn show(file: &Path) {
+    let console = console(["/deal".to_string()].into_iter().collect());
+    let opts = default_options(&console);
+    let Ok(t) = std::fs::read_to_string(file) else {
+        eprintln!("cannot read {}", file.display());
+        return;
+    };
+    let src = Source {
+        file,
+        text: &t,
+        body_start: body_start(&t),
+    };
+    for s in &render(src, &opts).sections {
+        println!("{s:?}\n----");
+    }
 }
 
 /// `KIND` (plain, render or outline) five times over the loaded pages and
@@ -528,6 +558,7 @@ fn main() {
         Some("phases") => phases(dir),
         Some(m @ ("plain" | "render" | "read")) => one(m, dir),
         Some("repeat") => repeat(args.get(2).map_or("render", String::as_str), dir),
+        Some("show") => show(dir),
         Some("digest") => digest(args.get(1..).unwrap_or_default()),
         _ => {
             eprintln!(
