@@ -463,3 +463,29 @@ fn reused_pass_buffers_carry_nothing_from_one_run_to_the_next() {
         alone[3]
     );
 }
+
+/// Found by the fuzzer: an inline `<script>` opened inside a link, image or
+/// emphasis and closed after it. Sanitising drops everything up to the
+/// `</script>`, and it once dropped the end tags in between too, so an
+/// `<em>` was never closed and an image's alt text ran on to the end of the
+/// section, swallowing the paragraph's `</p>`. Tags stay balanced.
+#[test]
+fn an_inline_script_closed_after_an_end_tag_leaves_the_tags_balanced() {
+    for md in [
+        "![图 <script>alert(1)](a.png) 尾</script>\n\n下一段\n",
+        "*强调 <script>alert(1)* 尾</script> 后\n\n下一段\n",
+        "[链接 <script>alert(1)](https://example.com) 尾</script>\n\n下一段\n",
+    ] {
+        let p = page(md);
+        for (open, close) in [("<p>", "</p>"), ("<em>", "</em>"), ("<a ", "</a>")] {
+            assert_eq!(
+                p.html.matches(open).count(),
+                p.html.matches(close).count(),
+                "{open} in {md:?}: {}",
+                p.html
+            );
+        }
+        assert!(p.html.contains("<p>下一段</p>"), "{md:?}: {}", p.html);
+        assert!(!p.html.contains("script") && !p.html.contains("alert"), "{md:?}: {}", p.html);
+    }
+}

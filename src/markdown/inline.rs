@@ -38,7 +38,9 @@ pub fn process<'a>(ctx: &mut Ctx<'a, '_>, items: &mut Vec<Item<'a>>, in_table: b
     linebreak::apply(ctx.line_breaks, items);
     // Raw inline HTML: sanitised unless the site opts in. Text inside an
     // inline <script>/<style> is never page text (so ids and search agree
-    // whatever the setting) and is dropped when sanitising.
+    // whatever the setting) and is dropped when sanitising; markdown's own
+    // start and end tags in there stay, so tags opened before the script
+    // still close.
     let mut skipping: Option<String> = None;
     for it in items.iter_mut() {
         match it {
@@ -56,6 +58,7 @@ pub fn process<'a>(ctx: &mut Ctx<'a, '_>, items: &mut Vec<Item<'a>>, in_table: b
                     *it = Item::raw(clean, "");
                 }
             }
+            Item::Ev(Event::Start(_) | Event::End(_), _) => {}
             _ if skipping.is_some() => {
                 *it = if ctx.raw_html {
                     without_text(std::mem::replace(it, Item::raw("", "")))
