@@ -66,12 +66,18 @@ impl<'a> Window<'a> {
                 items.push(Item::Ev(ev, r));
             }
         }
+        // Pushed first and checked in place: the event is moved once (each
+        // move of a 96-byte event out of the parser's return slot stalls).
         for (ev, r) in self.parser.by_ref() {
-            if !pred(&ev) {
-                self.ahead.push_back((ev, r));
+            items.push(Item::Ev(ev, r));
+            if let Some(Item::Ev(ev, _)) = items.last()
+                && !pred(ev)
+            {
+                if let Some(Item::Ev(ev, r)) = items.pop() {
+                    self.ahead.push_back((ev, r));
+                }
                 return;
             }
-            items.push(Item::Ev(ev, r));
         }
     }
 
