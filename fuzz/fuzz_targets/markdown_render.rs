@@ -1,6 +1,7 @@
 //! The markdown module on arbitrary pages: never panics; with sanitising on
 //! no script or `javascript:` URL reaches the output; outline and render
-//! agree on question ids (under the default CJK emphasis).
+//! agree on question ids (under the default CJK emphasis); its HTML writer
+//! writes what pulldown-cmark's `push_html` writes.
 //!
 //! The module is compiled alone (with `diag`, its only crate dependency) so
 //! the target does not build the whole generator.
@@ -72,6 +73,21 @@ fuzz_target!(|data: &[u8]| {
         text,
         body_start,
     };
+    // The HTML writer alone, on the parser's events under every option:
+    // byte for byte what pulldown-cmark's own writer makes of them.
+    let all = pulldown_cmark::Options::all() - pulldown_cmark::Options::ENABLE_OLD_FOOTNOTES;
+    for options in [markdown::parser_options(), all] {
+        let mut want = String::new();
+        pulldown_cmark::html::push_html(
+            &mut want,
+            pulldown_cmark::Parser::new_ext(text, options),
+        );
+        let (whole, one_by_one) = markdown::writer_output(text, options);
+        assert_eq!(whole, want, "writer differs from push_html");
+        if let Some(got) = one_by_one {
+            assert_eq!(got, want, "writer differs from push_html, event by event");
+        }
+    }
     let r = markdown::render(src, &opts);
     for s in &r.sections {
         let mut all = s.html.to_ascii_lowercase();
