@@ -86,19 +86,35 @@ impl Writer {
                     }),
                     _,
                 ) => {
-                    self.html("<img src=\"");
-                    let _ = escape_href(&mut self.out, dest_url);
-                    self.html("\" alt=\"");
+                    self.image_open(dest_url);
                     k += self.alt_text(items.get(k..).unwrap_or_default());
-                    if !title.is_empty() {
-                        self.html("\" title=\"");
-                        let _ = escape_html(&mut self.out, title);
-                    }
-                    self.html("\" />");
+                    self.image_close(title);
                 }
                 Item::Ev(ev, _) => self.event(ev),
             }
         }
+    }
+
+    /// `open`, then `t` escaped as an attribute value, then `close`.
+    fn wrapped(&mut self, open: &str, t: &str, close: &str) {
+        self.html(open);
+        let _ = escape_html(&mut self.out, t);
+        self.html(close);
+    }
+
+    /// An `<img>` up to its alt text.
+    fn image_open(&mut self, dest: &str) {
+        self.html("<img src=\"");
+        let _ = escape_href(&mut self.out, dest);
+        self.html("\" alt=\"");
+    }
+
+    /// An `<img>` after its alt text.
+    fn image_close(&mut self, title: &str) {
+        if !title.is_empty() {
+            self.wrapped("\" title=\"", title, "");
+        }
+        self.html("\" />");
     }
 
     /// An image's alt text: the plain text of what follows, up to the
@@ -121,16 +137,8 @@ impl Writer {
                 },
                 Event::Html(_) => {}
                 Event::InlineHtml(t) | Event::Code(t) | Event::Text(t) => self.text(t, true),
-                Event::InlineMath(t) => {
-                    self.html("$");
-                    let _ = escape_html(&mut self.out, t);
-                    self.html("$");
-                }
-                Event::DisplayMath(t) => {
-                    self.html("$$");
-                    let _ = escape_html(&mut self.out, t);
-                    self.html("$$");
-                }
+                Event::InlineMath(t) => self.wrapped("$", t, "$"),
+                Event::DisplayMath(t) => self.wrapped("$$", t, "$$"),
                 Event::SoftBreak | Event::HardBreak | Event::Rule => self.html(" "),
                 Event::FootnoteReference(name) => {
                     let n = self.number(name);
@@ -160,15 +168,9 @@ impl Writer {
                 let _ = escape_html_body_text(&mut self.out, t);
                 self.html("</code>");
             }
-            Event::InlineMath(t) => {
-                self.html("<span class=\"math math-inline\">");
-                let _ = escape_html(&mut self.out, t);
-                self.html("</span>");
-            }
+            Event::InlineMath(t) => self.wrapped("<span class=\"math math-inline\">", t, "</span>"),
             Event::DisplayMath(t) => {
-                self.html("<span class=\"math math-display\">");
-                let _ = escape_html(&mut self.out, t);
-                self.html("</span>");
+                self.wrapped("<span class=\"math math-display\">", t, "</span>");
             }
             Event::Html(h) | Event::InlineHtml(h) => self.html(h),
             Event::SoftBreak => self.html("\n"),
@@ -309,14 +311,8 @@ impl Writer {
             Tag::Image {
                 dest_url, title, ..
             } => {
-                self.html("<img src=\"");
-                let _ = escape_href(&mut self.out, dest_url);
-                self.html("\" alt=\"");
-                if !title.is_empty() {
-                    self.html("\" title=\"");
-                    let _ = escape_html(&mut self.out, title);
-                }
-                self.html("\" />");
+                self.image_open(dest_url);
+                self.image_close(title);
             }
             Tag::FootnoteDefinition(name) => {
                 self.block("<div class=\"footnote-definition\" id=\"");
@@ -429,20 +425,23 @@ mod tests {
         }
     }
 
+    /// The start of `![…](a.png)`.
+    fn image_start() -> Item<'static> {
+        let image = Tag::Image {
+            link_type: LinkType::Inline,
+            dest_url: "a.png".into(),
+            title: "".into(),
+            id: "".into(),
+        };
+        Item::Ev(Event::Start(image), 0..0)
+    }
+
     #[test]
     fn raw_items_are_inline_html_and_alt_text_escapes_them() {
         let mut w = Writer::default();
         w.items(&[
             Item::raw("<b>", ""),
-            Item::Ev(
-                Event::Start(Tag::Image {
-                    link_type: LinkType::Inline,
-                    dest_url: "a.png".into(),
-                    title: "".into(),
-                    id: "".into(),
-                }),
-                0..0,
-            ),
+            image_start(),
             Item::raw("<i>", ""),
             Item::Ev(Event::End(TagEnd::Image), 0..0),
         ]);
@@ -455,18 +454,7 @@ mod tests {
     fn alt_text_stops_at_the_end_of_the_run() {
         let mut w = Writer::default();
         w.event(&Event::Start(Tag::Paragraph));
-        w.items(&[
-            Item::Ev(
-                Event::Start(Tag::Image {
-                    link_type: LinkType::Inline,
-                    dest_url: "a.png".into(),
-                    title: "".into(),
-                    id: "".into(),
-                }),
-                0..0,
-            ),
-            Item::Ev(Event::Text("alt".into()), 0..0),
-        ]);
+        w.items(&[image_start(), Item::Ev(Event::Text("alt".into()), 0..0)]);
         w.event(&Event::End(TagEnd::Paragraph));
         assert_eq!(w.out, "<p><img src=\"a.png\" alt=\"alt\" /></p>\n");
     }
