@@ -22,7 +22,8 @@ impl<'a> Window<'a> {
     pub fn new(body: &'a str, options: pulldown_cmark::Options) -> Self {
         Window {
             parser: Parser::new_ext(body, options).into_offset_iter(),
-            ahead: VecDeque::new(),
+            // The walk looks at most three events ahead.
+            ahead: VecDeque::with_capacity(4),
         }
     }
 
