@@ -486,6 +486,10 @@ fn an_inline_script_closed_after_an_end_tag_leaves_the_tags_balanced() {
             );
         }
         assert!(p.html.contains("<p>下一段</p>"), "{md:?}: {}", p.html);
-        assert!(!p.html.contains("script") && !p.html.contains("alert"), "{md:?}: {}", p.html);
+        assert!(
+            !p.html.contains("script") && !p.html.contains("alert"),
+            "{md:?}: {}",
+            p.html
+        );
     }
 }

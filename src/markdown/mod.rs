@@ -186,9 +186,8 @@ pub fn writer_output(md: &str, options: pulldown_cmark::Options) -> (String, Opt
         .collect();
     let mut whole = html::Writer::default();
     whole.items(&items);
-    let image = |it: &inline::Item<'_>| {
-        matches!(it, inline::Item::Ev(Event::Start(Tag::Image { .. }), _))
-    };
+    let image =
+        |it: &inline::Item<'_>| matches!(it, inline::Item::Ev(Event::Start(Tag::Image { .. }), _));
     let one_by_one = (!items.iter().any(image)).then(|| {
         let mut w = html::Writer::default();
         for it in &items {
