@@ -82,10 +82,8 @@ fuzz_target!(|data: &[u8]| {
             &mut want,
             pulldown_cmark::Parser::new_ext(text, options),
         );
-        let (whole, one_by_one) = markdown::writer_output(text, options);
-        assert_eq!(whole, want, "writer differs from push_html");
-        if let Some(got) = one_by_one {
-            assert_eq!(got, want, "writer differs from push_html, event by event");
+        for (how, got) in markdown::write_each_way(text, options) {
+            assert_eq!(got, want, "writer differs from push_html ({how})");
         }
     }
     let r = markdown::render(src, &opts);

@@ -372,6 +372,36 @@ pub fn inline(items: &[Item<'_>]) -> String {
     w.out
 }
 
+/// The writer on the parser's own events of `md`, each way the walk uses
+/// it: the whole document as one run; the same again after a reset (as the
+/// next section); and, without images (whose alt text needs what follows
+/// them), one event at a time. Each must be what pulldown-cmark's
+/// `push_html` writes: the unit tests and the fuzz target check it.
+#[cfg(any(test, fuzzing))]
+pub fn write_each_way(md: &str, options: pulldown_cmark::Options) -> Vec<(&'static str, String)> {
+    let items: Vec<Item<'_>> = pulldown_cmark::Parser::new_ext(md, options)
+        .into_offset_iter()
+        .map(|(ev, r)| Item::Ev(ev, r))
+        .collect();
+    let mut w = Writer::default();
+    w.items(&items);
+    let mut out = vec![("as one run", w.out.clone())];
+    w.reset();
+    w.items(&items);
+    out.push(("after a reset", w.out));
+    let image = |it: &Item<'_>| matches!(it, Item::Ev(Event::Start(Tag::Image { .. }), _));
+    if !items.iter().any(image) {
+        let mut w = Writer::default();
+        for it in &items {
+            if let Item::Ev(ev, _) = it {
+                w.event(ev);
+            }
+        }
+        out.push(("event by event", w.out));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -397,31 +427,15 @@ mod tests {
 
     #[test]
     fn writes_what_push_html_writes() {
+        let opts = Options::all() - Options::ENABLE_OLD_FOOTNOTES;
         for md in SAMPLES {
-            let opts = Options::all() - Options::ENABLE_OLD_FOOTNOTES;
             let mut want = String::new();
             pulldown_cmark::html::push_html(&mut want, Parser::new_ext(md, opts));
-            let items: Vec<Item<'_>> = Parser::new_ext(md, opts)
-                .into_offset_iter()
-                .map(|(ev, r)| Item::Ev(ev, r))
-                .collect();
-            let mut w = Writer::default();
-            w.items(&items);
-            assert_eq!(w.out, want, "{md:?}");
-            // The same, one event at a time, where no image is involved.
-            if !md.contains("![") {
-                let mut w = Writer::default();
-                for it in &items {
-                    if let Item::Ev(ev, _) = it {
-                        w.event(ev);
-                    }
-                }
-                assert_eq!(w.out, want, "{md:?} event by event");
+            let ways = write_each_way(md, opts);
+            assert_eq!(ways.len(), if md.contains("![") { 2 } else { 3 });
+            for (how, got) in ways {
+                assert_eq!(got, want, "{md:?} {how}");
             }
-            // And after a reset, as a new section.
-            w.reset();
-            w.items(&items);
-            assert_eq!(w.out, want, "{md:?} after reset");
         }
     }
 

@@ -173,32 +173,10 @@ mod window;
 
 pub use pipeline::parser_options;
 
-/// The HTML writer over the parser's own events, nothing else: the fuzz
-/// target checks it writes what pulldown-cmark's `push_html` writes, for
-/// the whole document in one run and (without images, whose alt text needs
-/// what follows them) one event at a time. Only in fuzzing builds.
+/// The HTML writer on the parser's own events, each way the walk uses it,
+/// for the fuzz target to compare with `push_html`. Only in fuzzing builds.
 #[cfg(fuzzing)]
-pub fn writer_output(md: &str, options: pulldown_cmark::Options) -> (String, Option<String>) {
-    use pulldown_cmark::{Event, Tag};
-    let items: Vec<inline::Item<'_>> = pulldown_cmark::Parser::new_ext(md, options)
-        .into_offset_iter()
-        .map(|(ev, r)| inline::Item::Ev(ev, r))
-        .collect();
-    let mut whole = html::Writer::default();
-    whole.items(&items);
-    let image =
-        |it: &inline::Item<'_>| matches!(it, inline::Item::Ev(Event::Start(Tag::Image { .. }), _));
-    let one_by_one = (!items.iter().any(image)).then(|| {
-        let mut w = html::Writer::default();
-        for it in &items {
-            if let inline::Item::Ev(ev, _) = it {
-                w.event(ev);
-            }
-        }
-        w.out
-    });
-    (whole.out, one_by_one)
-}
+pub use html::write_each_way;
 
 /// The page's questions and anchors. Must agree with [`render`] on ids: it
 /// runs the same walk, without HTML output or diagnostics.
