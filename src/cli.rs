@@ -62,8 +62,15 @@ pub struct BuildArgs {
     #[command(flatten)]
     pub root: RootArgs,
     /// Where to write the site (default: `output` in site.yaml, else public/).
+    /// A build replaces the whole folder, so it must be new, empty, or one
+    /// an earlier build wrote (it holds `.faqtory-output`).
     #[arg(long)]
     pub output: Option<PathBuf>,
+    /// Take over an output folder that holds files faqtory did not write:
+    /// its contents are replaced. The site root, content/, themes/,
+    /// templates/ and the home folder are refused even so.
+    #[arg(long)]
+    pub force: bool,
     /// Override `base_url` from site.yaml.
     #[arg(long)]
     pub base_url: Option<String>,
@@ -89,6 +96,7 @@ pub fn run(cli: Cli) -> i32 {
                 console_base_url: a.console_base_url.clone(),
                 strict: false,
                 progress: true,
+                force: a.force,
             };
             let report = pipeline::build(&opts);
             finish(&report, "Built", &a.root.root)
@@ -126,6 +134,11 @@ pub fn run(cli: Cli) -> i32 {
 fn finish(report: &BuildReport, verb: &str, root: &Path) -> i32 {
     let stderr = std::io::stderr();
     let mut err = stderr.lock();
+    if let Some(refusal) = &report.refused {
+        let _ = writeln!(err, "error: {refusal}\n  = help: {}", refusal.help);
+        let _ = writeln!(err, "nothing was written");
+        return EXIT_USAGE;
+    }
     for d in &report.diagnostics {
         let _ = writeln!(err, "{d}");
     }
@@ -148,7 +161,7 @@ pub fn summary(report: &BuildReport, verb: &str, root: &Path) -> String {
     match &report.written_to {
         Some(out) => s.push_str(&format!(
             " → {}",
-            crate::diag::display_path(root, out).display()
+            crate::diag::display_path(&crate::output::ownership::resolve(root), out).display()
         )),
         None if report.has_errors() && verb == "Built" => {
             s.push_str("; nothing written, the previous output is untouched")

@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::content::{self, LoadOptions};
 use crate::diag::{Diagnostic, Severity};
 use crate::model::Site;
-use crate::output::{OutputFile, OutputLock, StagedDir};
+use crate::output::{self, OutputFile, OutputLock, StagedDir};
 use crate::progress::Progress;
 use crate::render::{self, LanguageMap, Renderer};
 use crate::search::{self, SearchDoc};
@@ -31,6 +31,9 @@ pub struct BuildOptions {
     pub strict: bool,
     /// Show a progress bar (on a terminal).
     pub progress: bool,
+    /// Replace an output folder that holds files faqtory did not write
+    /// (`--force`). The site's own folders are refused regardless.
+    pub force: bool,
 }
 
 /// What a build or check did.
@@ -42,6 +45,9 @@ pub struct BuildReport {
     pub questions: usize,
     /// Where the site was written (None for check, or when nothing was written).
     pub written_to: Option<PathBuf>,
+    /// The output folder was refused before anything was done (a usage
+    /// error: exit 2).
+    pub refused: Option<output::Refusal>,
     pub elapsed: Duration,
 }
 
@@ -181,7 +187,7 @@ pub fn render_site_with_index(
             ),
             Err(e) => diags.push(Diagnostic::file_level(
                 Severity::Error,
-                search::INDEX_DIR,
+                format!("{folder}search"),
                 format!("search index: {e}"),
             )),
         }
@@ -211,47 +217,107 @@ pub fn render_site_with_index(
 
 /// Builds the site and writes it, unless any stage found an error: then the
 /// previous output is left exactly as it was.
+///
+/// The order is what keeps other people's files safe: the output folder is
+/// vetted ([`output::vet`]) before anything is written, and the lock is
+/// taken before anything of the build exists on disk, so a second build
+/// cannot clear the first one's working folders.
 pub fn build(opts: &BuildOptions) -> BuildReport {
     let start = Instant::now();
     let progress = Progress::new(opts.progress);
+    let mut report = build_with(opts, &progress);
+    progress.finish();
+    report.diagnostics = sorted(std::mem::take(&mut report.diagnostics));
+    report.elapsed = start.elapsed();
+    report
+}
+
+fn build_with(opts: &BuildOptions, progress: &Progress) -> BuildReport {
+    let config = match Config::load(&opts.root) {
+        Ok(c) => c,
+        Err(diagnostics) => {
+            return BuildReport {
+                diagnostics,
+                ..BuildReport::default()
+            };
+        }
+    };
+    let out = match output::vet(
+        &output::Guarded::site(&opts.root),
+        &output_dir(opts, &config),
+        opts.force,
+    ) {
+        Ok(out) => out,
+        Err(refusal) => {
+            return BuildReport {
+                refused: Some(refusal),
+                ..BuildReport::default()
+            };
+        }
+    };
+    let resolved_root = output::ownership::resolve(&opts.root);
+    let shown = |p: &Path| crate::diag::display_path(&resolved_root, p);
+    let shown_out = shown(&out);
+    let lock = match OutputLock::acquire(&out) {
+        Ok(lock) => lock,
+        Err(e) => {
+            return BuildReport {
+                diagnostics: vec![Diagnostic::file_level(
+                    Severity::Error,
+                    shown_out,
+                    e.to_string(),
+                )],
+                ..BuildReport::default()
+            };
+        }
+    };
     let mut diags = Vec::new();
     // The tantivy index is filled on the side and put in place only when
     // the site is written.
-    let staged = match StagedDir::new(&opts.root.join(search::INDEX_DIR)) {
+    let index_dir = lock.index_dir();
+    let staged = match StagedDir::new(&lock, &index_dir) {
         Ok(s) => Some(s),
         Err(e) => {
             diags.push(Diagnostic::file_level(
                 Severity::Error,
-                search::INDEX_DIR,
+                shown(&index_dir),
                 e.to_string(),
             ));
             None
         }
     };
     let rendered = match &staged {
-        Some(s) => render_site_with_index(opts, &mut diags, &progress, Some(s.path())),
+        Some(s) => render_site_with_index(opts, &mut diags, progress, Some(s.path())),
         None => None,
     };
     let mut report = BuildReport::counting(rendered.as_ref());
     let failed = diags.iter().any(Diagnostic::is_error);
     if let (Some(r), Some(staged), false) = (rendered, staged, failed) {
-        let out = output_dir(opts, &r.site.config);
         progress.stage("writing");
-        let written = OutputLock::acquire(&out)
-            .and_then(|lock| lock.write_site(&r.files))
-            .and_then(|()| staged.commit());
-        match written {
-            Ok(()) => report.written_to = Some(out),
+        match lock.write_site(&r.files) {
+            Ok(()) => {
+                // From here on the site is out: a later failure must not
+                // be reported as "nothing written".
+                report.written_to = Some(out);
+                if let Err(e) = staged.commit() {
+                    diags.push(Diagnostic::file_level(
+                        Severity::Error,
+                        shown(&index_dir),
+                        format!(
+                            "the site was written, but the index `faqtory search` reads \
+                             was not updated: {e}"
+                        ),
+                    ));
+                }
+            }
             Err(e) => diags.push(Diagnostic::file_level(
                 Severity::Error,
-                crate::diag::display_path(&opts.root, &out),
+                shown_out,
                 e.to_string(),
             )),
         }
     }
-    progress.finish();
-    report.diagnostics = sorted(diags);
-    report.elapsed = start.elapsed();
+    report.diagnostics = diags;
     report
 }
 

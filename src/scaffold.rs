@@ -33,7 +33,7 @@ pub const FILES: &[(&str, &str)] = &[
          （1）在登录页单击“忘记密码”；\n\
          （2）按提示验证身份后设置新密码。\n",
     ),
-    (".gitignore", "/public\n/.faqtory\n"),
+    (".gitignore", "/public\n/.public.*\n"),
 ];
 
 /// Creates the site in `dir`, which must not exist or be empty.

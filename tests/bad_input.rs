@@ -234,7 +234,8 @@ fn an_output_path_that_is_a_file_is_not_replaced() {
     let site = TempSite::from_fixture("basic");
     site.write("out.txt", "keep me");
     let out = site.run(&["build", "--output", "out.txt"]);
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    // A refused output folder is a usage error (issue 13): exit 2.
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(stderr(&out).contains("not a folder"), "{}", stderr(&out));
     assert_eq!(
         std::fs::read_to_string(site.path("out.txt")).unwrap(),

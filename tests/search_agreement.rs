@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use faqtory::pipeline::{BuildOptions, build};
-use faqtory::search::{INDEX_DIR, open_index, query_index, query_static};
+use faqtory::search::{open_index, query_index, query_static};
 use search_common::temp_dir;
 
 fn generator() -> Option<PathBuf> {
@@ -145,7 +145,8 @@ fn static_agrees_with_tantivy_on_a_generated_corpus() {
             .take(5)
             .collect::<Vec<_>>()
     );
-    let index = open_index(&site.join(INDEX_DIR)).unwrap_or_else(|e| panic!("{e}"));
+    let written = report.written_to.as_deref().expect("the site was written");
+    let index = open_index(&faqtory::output::index_dir(written)).unwrap_or_else(|e| panic!("{e}"));
     let qs = queries(&site.join("content"), 60);
     assert!(qs.len() >= 50, "only {} queries", qs.len());
     let (mut top1, mut overlap_sum, mut counted) = (0usize, 0f64, 0usize);

@@ -3,7 +3,7 @@
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use super::{Hit, INDEX_DIR, open_index, query_index, query_static};
+use super::{Hit, open_index, query_index, query_static};
 
 /// Arguments of `faqtory search`.
 #[derive(Debug, Clone, clap::Args)]
@@ -19,10 +19,12 @@ pub struct SearchArgs {
     /// Print `[{"title", "url", "score"}, …]`.
     #[arg(long)]
     pub json: bool,
-    /// Number of results.
-    #[arg(long, default_value_t = 10)]
-    pub limit: usize,
+    /// Number of results (1 to 1000).
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..=1000))]
+    pub limit: u16,
     /// The built site's output folder (default: `output` from site.yaml).
+    /// Both the static export and the build's tantivy index (kept beside
+    /// the output) are read from there.
     #[arg(long)]
     pub output: Option<PathBuf>,
 }
@@ -38,14 +40,17 @@ struct JsonHit<'a> {
 /// (0 with results or none, 1 when the index is missing or unreadable).
 pub fn run(args: &SearchArgs, site_root: &Path) -> i32 {
     let q = args.query.join(" ");
+    let out = args
+        .output
+        .clone()
+        .unwrap_or_else(|| default_output(site_root));
+    let limit = usize::from(args.limit);
     let result = if args.static_index {
-        let out = args
-            .output
-            .clone()
-            .unwrap_or_else(|| default_output(site_root));
-        query_static(&out.join("search"), &q, args.limit)
+        query_static(&out.join("search"), &q, limit)
     } else {
-        open_index(&site_root.join(INDEX_DIR)).and_then(|idx| query_index(&idx, &q, args.limit))
+        // The build keeps the index beside the output it wrote.
+        let index = crate::output::index_dir(&crate::output::ownership::resolve(&out));
+        open_index(&index).and_then(|idx| query_index(&idx, &q, limit))
     };
     match result {
         Ok(hits) => {

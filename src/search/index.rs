@@ -16,9 +16,6 @@ use super::{Hit, SearchDoc, SearchError, snippet_source};
 /// Name under which search-core's tokenizer is registered with tantivy.
 pub const TOKENIZER: &str = "faqtory-cjk";
 
-/// Where the index lives under a site's root (a cache: not deployed).
-pub const INDEX_DIR: &str = ".faqtory/index";
-
 /// Indexed text fields and their boosts: the question text counts twice the
 /// answer; page title and category (the "context" field) count half.
 pub const FIELD_BOOSTS: [(&str, f32); 3] = [("title", 2.0), ("body", 1.0), ("context", 0.5)];

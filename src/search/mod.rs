@@ -25,7 +25,7 @@ use serde::Serialize;
 
 pub use export::{ExportOptions, export_static, export_static_with};
 pub use index::{
-    FIELD_BOOSTS, INDEX_DIR, TOKENIZER, build_index, open_index, query_index, query_index_ranked,
+    FIELD_BOOSTS, TOKENIZER, build_index, open_index, query_index, query_index_ranked,
 };
 
 /// What is indexed for one question or article.

@@ -6,10 +6,22 @@
 //! (`.public.lock`) stops two builds writing one output. A build that fails
 //! or is killed before the swap leaves the previous output byte for byte as
 //! it was; its leftover temporary folder is removed by the next build.
+//!
+//! Before any of that, [`vet`] decides whether the output folder is one the
+//! build may replace at all: a folder the build made itself (it carries the
+//! [`MARKER`] file), an empty or missing one, or, with `--force`, a folder
+//! of someone else's. The site's own folders, their ancestors and the home
+//! folder are refused whatever the flags say. Everything else a build
+//! writes (the temporary output, the search index beside the output) is
+//! made only once [`OutputLock`] is held.
+
+pub mod ownership;
 
 use std::fs::{self, File};
 use std::io;
 use std::path::{Component, Path, PathBuf};
+
+pub use ownership::{Guarded, MARKER, Refusal, vet};
 
 /// One file of the built site.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -102,7 +114,19 @@ impl OutputLock {
         }
     }
 
-    /// Writes `files` as the new content of the output and swaps it in.
+    /// The output folder this lock is for.
+    pub fn output(&self) -> &Path {
+        &self.out
+    }
+
+    /// Where the build keeps the tantivy index of this output (for
+    /// `faqtory search`): beside it, so it is not published with the site.
+    pub fn index_dir(&self) -> PathBuf {
+        index_dir(&self.out)
+    }
+
+    /// Writes `files`, and the [`MARKER`], as the new content of the output
+    /// and swaps it in.
     pub fn write_site(&self, files: &[OutputFile]) -> Result<(), OutputError> {
         let (parent, name) = split(&self.out)?;
         if self.out.exists() && !self.out.is_dir() {
@@ -116,7 +140,12 @@ impl OutputLock {
         }
         remove_stale_temps(&parent, &name);
         let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
-        let result = write_all(&tmp, files).and_then(|()| swap_in(&tmp, &self.out));
+        let result = write_all(&tmp, files)
+            .and_then(|()| {
+                let marker = tmp.join(MARKER);
+                fs::write(&marker, ownership::MARKER_TEXT).map_err(|e| OutputError::Io(marker, e))
+            })
+            .and_then(|()| swap_in(&tmp, &self.out));
         if result.is_err() {
             let _ = fs::remove_dir_all(&tmp);
         }
@@ -133,8 +162,10 @@ pub struct StagedDir {
 }
 
 impl StagedDir {
-    /// Prepares an empty temporary folder beside `dest`.
-    pub fn new(dest: &Path) -> Result<StagedDir, OutputError> {
+    /// Prepares an empty temporary folder beside `dest`. Only a build that
+    /// holds the output's lock may stage anything (a second build must not
+    /// clear the first one's working folder).
+    pub fn new(_held: &OutputLock, dest: &Path) -> Result<StagedDir, OutputError> {
         let (parent, name) = split(dest)?;
         fs::create_dir_all(&parent).map_err(|e| OutputError::Io(parent.clone(), e))?;
         remove_stale_temps(&parent, &name);
@@ -168,6 +199,15 @@ impl Drop for StagedDir {
         if !self.committed {
             let _ = fs::remove_dir_all(&self.tmp);
         }
+    }
+}
+
+/// `site/public` → `site/.public.index`: the tantivy index a build of that
+/// output keeps for `faqtory search`.
+pub fn index_dir(out: &Path) -> PathBuf {
+    match split(out) {
+        Ok((parent, name)) => parent.join(format!(".{name}.index")),
+        Err(_) => out.join(".index"),
     }
 }
 
