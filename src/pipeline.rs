@@ -139,6 +139,8 @@ pub fn render_site_with_index(
 
     progress.stage("rendering");
     let mut files = Vec::new();
+    // Where each run of `files` came from: (first index, what made it).
+    let mut origins: Vec<(usize, String)> = Vec::new();
     for (i, site) in loaded.sites.iter().enumerate() {
         let lang = crate::render::lang_tag(site);
         let theme = match render::theme::load(&site.root, &site.config.theme, &lang) {
@@ -175,10 +177,15 @@ pub fn render_site_with_index(
             .strip_prefix(&site.config.root_path())
             .unwrap_or("")
             .to_owned();
+        origins.push((
+            files.len(),
+            format!("the pages and theme files of the site ({lang})"),
+        ));
         files.extend(site_files.into_iter().map(|f| OutputFile {
             path: format!("{folder}{}", f.path),
             ..f
         }));
+        origins.push((files.len(), format!("the search index ({})", lang)));
         match index {
             Ok(exported) => files.extend(
                 exported
@@ -192,9 +199,11 @@ pub fn render_site_with_index(
             )),
         }
         if i == 0 {
+            origins.push((files.len(), "the refund calculator's data".to_owned()));
             files.extend(widgets.output_files(renderer.site_context()));
         }
     }
+    origins.push((files.len(), "a file copied from content/".to_owned()));
     let mut sites = loaded.sites.into_iter();
     let site = sites.next()?;
     for asset in &loaded.assets {
@@ -208,11 +217,58 @@ pub fn render_site_with_index(
             )),
         }
     }
+    check_distinct_files(&files, &origins, diags);
     Some(Rendered {
         site,
         translations: sites.collect(),
         files,
     })
+}
+
+/// The last line of defence against one file silently replacing another:
+/// content-level clashes (pages, aliases, generated pages) are reported
+/// with their lines by `content::urls`; this catches whatever else lands
+/// twice on one path (a content file beside a theme file, say).
+fn check_distinct_files(
+    files: &[OutputFile],
+    origins: &[(usize, String)],
+    diags: &mut Vec<Diagnostic>,
+) {
+    let origin = |i: usize| {
+        origins
+            .iter()
+            .rev()
+            .find(|(start, _)| *start <= i)
+            .map_or("the build", |(_, what)| what.as_str())
+    };
+    let mut first: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (i, f) in files.iter().enumerate() {
+        if let Some(&j) = first.get(f.path.as_str()) {
+            // Pages, aliases and generated pages of any language were
+            // checked, with their lines, when the content was loaded.
+            let pages = "the pages and theme files of the site";
+            if origin(i).starts_with(pages) && origin(j).starts_with(pages) {
+                continue;
+            }
+            let file = if origin(i).starts_with("a file copied") {
+                Path::new(content::CONTENT_DIR).join(&f.path)
+            } else {
+                PathBuf::from(content::CONTENT_DIR)
+            };
+            diags.push(Diagnostic::file_level(
+                Severity::Error,
+                file,
+                format!(
+                    "two files would be written at `{}`: {} and {}; one would silently replace the other",
+                    f.path,
+                    origin(j),
+                    origin(i)
+                ),
+            ));
+        } else {
+            first.insert(&f.path, i);
+        }
+    }
 }
 
 /// Builds the site and writes it, unless any stage found an error: then the

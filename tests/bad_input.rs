@@ -271,3 +271,74 @@ fn usage_errors_exit_2() {
     let out = site.run(&["build", "--no-such-flag"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+// No silent replacement (issue 13): two things on one URL are an error
+// naming both, located where the author can fix it.
+
+#[test]
+fn a_page_named_search_would_replace_the_search_page() {
+    assert_rejected(
+        "content/search.md",
+        |s| {
+            s.write(
+                "content/search.md",
+                "---\ntitle: 搜索\n---\n### 怎么搜？\n输入。\n",
+            )
+        },
+        "content/search.md",
+        "two pages would be built at `/search/`: `content/search.md` and the generated search page",
+    );
+}
+
+#[test]
+fn a_page_named_questions_would_replace_the_question_list() {
+    assert_rejected(
+        "content/questions.md",
+        |s| s.write("content/questions.md", "---\ntitle: 问题\n---\n正文\n"),
+        "content/questions.md",
+        "the generated list of all questions",
+    );
+}
+
+#[test]
+fn an_alias_would_replace_a_page() {
+    assert_rejected(
+        "alias onto a page",
+        |s| {
+            let p = s.path("content/market/orders.md");
+            let text = std::fs::read_to_string(&p).unwrap();
+            let text = text.replacen("---\n", "---\naliases: [\"/market/about/\"]\n", 1);
+            std::fs::write(p, text).unwrap();
+        },
+        "content/market/orders.md:2:12",
+        "alias `/market/about/` of `content/market/orders.md` and `content/market/about.md`",
+    );
+}
+
+#[test]
+fn a_content_file_would_replace_a_theme_file() {
+    assert_rejected(
+        "content asset onto a theme file",
+        |s| {
+            s.write("themes/plain/static/css/plain.svg", "<svg/>");
+            s.write("content/assets/css/plain.svg", "<svg>other</svg>");
+        },
+        "content/assets/css/plain.svg",
+        "two files would be written at `assets/css/plain.svg`",
+    );
+}
+
+#[test]
+fn a_page_named_like_a_translation_folder_would_replace_it() {
+    let site = TempSite::from_fixture("i18n");
+    site.write("content/en.md", "---\ntitle: 英文\n---\n正文\n");
+    let out = site.run(&["build"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("--> content/en.md"), "{err}");
+    assert!(
+        err.contains("two pages would be built at `/en/`: `content/en.md` and the translation built under `/en/`"),
+        "{err}"
+    );
+    assert!(!site.path("public").exists(), "nothing written");
+}

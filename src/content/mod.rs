@@ -8,9 +8,10 @@ pub mod git;
 pub mod incremental;
 pub mod links;
 pub mod related;
+pub mod urls;
 pub mod walk;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -317,7 +318,15 @@ fn load_language(
         });
     }
 
-    check_unique_paths(&pages, &categories, &mut diags);
+    let translation_folders: Vec<String> = match is_translation {
+        true => Vec::new(),
+        false => config
+            .translations
+            .iter()
+            .map(|t| crate::config::lang_folder(t.language))
+            .collect(),
+    };
+    urls::check_unique(&pages, &categories, &translation_folders, &mut diags);
 
     // Order children and pages by weight, then title.
     for c in 1..categories.len() {
@@ -445,43 +454,6 @@ fn console_of(config: &Config, opts: &LoadOptions<'_>) -> Option<Console> {
             c.unknown_route
         },
     })
-}
-
-/// Two pages (or a page and a category) built at one URL: an error at each.
-fn check_unique_paths(pages: &[Page], categories: &[Category], diags: &mut Vec<Diagnostic>) {
-    let mut by_path: BTreeMap<&str, Vec<&Path>> = BTreeMap::new();
-    for p in pages {
-        by_path.entry(&p.path).or_default().push(&p.source.shown);
-    }
-    for c in categories {
-        if let Some(v) = by_path.get_mut(c.path.as_str()) {
-            v.push(Path::new(CONTENT_DIR));
-        }
-    }
-    for (path, files) in by_path {
-        if files.len() < 2 {
-            continue;
-        }
-        for (i, f) in files.iter().enumerate() {
-            let others: Vec<String> = files
-                .iter()
-                .enumerate()
-                .filter(|&(j, _)| j != i)
-                .map(|(_, o)| o.display().to_string())
-                .collect();
-            diags.push(
-                Diagnostic::file_level(
-                    Severity::Error,
-                    *f,
-                    format!(
-                        "two pages would be built at `/{path}`: this one and {}",
-                        others.join(", ")
-                    ),
-                )
-                .with_help("give one of them another file name or a different `slug:`"),
-            );
-        }
-    }
 }
 
 fn valid_slug(s: &str) -> bool {

@@ -72,12 +72,7 @@ pub fn robots(sitemaps: &[String]) -> OutputFile {
 
 /// A page at `alias` (site-relative) that sends readers on to `to`.
 pub fn redirect(alias: &str, to: &str, ctx: &SiteContext) -> OutputFile {
-    let clean = alias.trim_matches('/');
-    let path = if clean.ends_with(".html") {
-        clean.to_owned()
-    } else {
-        format!("{clean}/index.html")
-    };
+    let path = crate::content::urls::alias_output_path(alias);
     let to = xml_escape(to);
     let canonical = format!("{}{}", ctx.base_url, to);
     OutputFile::new(
