@@ -53,6 +53,36 @@ pub struct Config {
     /// "Was this helpful?": shown only when an endpoint is set.
     #[serde(default)]
     pub feedback: Option<FeedbackConfig>,
+    /// How the build reads the site's own files (see [`crate::sitefs`]).
+    #[serde(default)]
+    pub files: FilesConfig,
+}
+
+/// `files:` in site.yaml.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FilesConfig {
+    /// Follow symlinks whose target lies outside the site folder (default:
+    /// no; they are reported and skipped, so a link cannot publish
+    /// `/etc/passwd`).
+    #[serde(default)]
+    pub follow_external_symlinks: bool,
+    /// The largest file the build reads, in MB (default 64).
+    #[serde(default = "default_max_size_mb")]
+    pub max_size_mb: u64,
+}
+
+impl Default for FilesConfig {
+    fn default() -> Self {
+        FilesConfig {
+            follow_external_symlinks: false,
+            max_size_mb: default_max_size_mb(),
+        }
+    }
+}
+
+fn default_max_size_mb() -> u64 {
+    64
 }
 
 /// One entry of `translations:`.
@@ -145,7 +175,9 @@ impl Config {
     pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
         let path = root.join(CONFIG_FILE);
         let shown = PathBuf::from(CONFIG_FILE);
-        let text = match std::fs::read(&path) {
+        // Read before the configuration exists: the default limits apply.
+        let fs = crate::sitefs::SiteFs::new(root, &FilesConfig::default());
+        let text = match fs.read(&path) {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(t) => t,
                 Err(_) => {
@@ -156,7 +188,7 @@ impl Config {
                     )]);
                 }
             },
-            Err(e) => {
+            Err(crate::sitefs::ReadError::Io(e)) => {
                 return Err(vec![
                     Diagnostic::file_level(
                         Severity::Error,
@@ -167,6 +199,13 @@ impl Config {
                         "run faqtory in a site's root (the folder with {CONFIG_FILE}), or pass --root"
                     )),
                 ]);
+            }
+            // Without its configuration there is no site: what is only
+            // skipped elsewhere stops the build here.
+            Err(e) => {
+                let mut d = fs.diagnostic(&path, &e);
+                d.severity = Severity::Error;
+                return Err(vec![d]);
             }
         };
         Self::parse(&shown, &text)

@@ -19,5 +19,6 @@ pub mod render;
 pub mod scaffold;
 pub mod search;
 pub mod serve;
+pub mod sitefs;
 pub mod widgets;
 pub mod yaml;

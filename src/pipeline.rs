@@ -14,6 +14,7 @@ use crate::output::{self, OutputFile, OutputLock, StagedDir};
 use crate::progress::Progress;
 use crate::render::{self, LanguageMap, Renderer};
 use crate::search::{self, SearchDoc};
+use crate::sitefs::SiteFs;
 use crate::widgets::SiteWidgets;
 
 /// What to build and how.
@@ -121,7 +122,8 @@ pub fn render_site_with_index(
     if let Some(url) = &opts.base_url {
         config.base_url = url.clone();
     }
-    let widgets = SiteWidgets::load(&opts.root, &config.root_path(), diags);
+    let fs = SiteFs::new(&opts.root, &config.files);
+    let widgets = SiteWidgets::load(&fs, &config.root_path(), diags);
     let loaded = content::load_all(
         &opts.root,
         config,
@@ -143,7 +145,11 @@ pub fn render_site_with_index(
     let mut origins: Vec<(usize, String)> = Vec::new();
     for (i, site) in loaded.sites.iter().enumerate() {
         let lang = crate::render::lang_tag(site);
-        let theme = match render::theme::load(&site.root, &site.config.theme, &lang) {
+        let theme = match render::theme::load(&fs, &site.config.theme, &lang) {
+            Ok(t) if i == 0 => {
+                diags.extend(t.warnings.iter().cloned());
+                t
+            }
             Ok(t) => t,
             Err(ds) => {
                 diags.extend(ds);
@@ -208,13 +214,8 @@ pub fn render_site_with_index(
     let site = sites.next()?;
     for asset in &loaded.assets {
         let from = site.root.join(content::CONTENT_DIR).join(asset);
-        match std::fs::read(&from) {
-            Ok(bytes) => files.push(OutputFile::new(asset.clone(), bytes)),
-            Err(e) => diags.push(Diagnostic::file_level(
-                Severity::Error,
-                Path::new(content::CONTENT_DIR).join(asset),
-                format!("cannot read: {e}"),
-            )),
+        if let Some(bytes) = fs.read_or_report(&from, diags) {
+            files.push(OutputFile::new(asset.clone(), bytes));
         }
     }
     check_distinct_files(&files, &origins, diags);

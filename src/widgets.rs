@@ -14,6 +14,7 @@ use crate::output::OutputFile;
 use crate::refund::widget as refund_widget;
 use crate::render::ExtraAsset;
 use crate::render::context::SiteContext;
+use crate::sitefs::SiteFs;
 
 /// The widgets of one site.
 pub struct SiteWidgets {
@@ -24,12 +25,16 @@ pub struct SiteWidgets {
 }
 
 impl SiteWidgets {
-    /// Loads what the widgets need from the site at `root`; problems in the
-    /// rules file (file:line:col) go to `diags`.
-    pub fn load(root: &Path, root_path: &str, diags: &mut Vec<Diagnostic>) -> Self {
+    /// Loads what the widgets need from the site `fs` reads; problems in
+    /// the rules file (file:line:col) go to `diags`.
+    pub fn load(fs: &SiteFs, root_path: &str, diags: &mut Vec<Diagnostic>) -> Self {
         let rules_path = Path::new(crate::refund::DEFAULT_RULES_PATH);
-        let refund = if root.join(rules_path).is_file() {
-            match crate::refund::load(root, rules_path) {
+        // Whatever is there is looked at (a link, a FIFO), so that what is
+        // not read is reported rather than silently missing.
+        let present = std::fs::symlink_metadata(fs.root().join(rules_path))
+            .is_ok_and(|m| !m.file_type().is_dir());
+        let refund = if present {
+            match crate::refund::load_with(fs, rules_path) {
                 Ok(rules) => Some(rules),
                 Err(ds) => {
                     diags.extend(ds);

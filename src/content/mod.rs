@@ -84,7 +84,8 @@ pub fn load_all(root: &Path, config: Config, opts: &LoadOptions<'_>) -> LoadedAl
             assets: Vec::new(),
         };
     }
-    let found = walk::walk(root, &content_dir, &mut diags);
+    let fs = crate::sitefs::SiteFs::new(root, &config.files);
+    let found = walk::walk(&fs, &content_dir, &mut diags);
     let languages: Vec<Lang> = std::iter::once(config.language)
         .chain(config.translations.iter().map(|t| t.language))
         .collect();

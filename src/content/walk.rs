@@ -1,10 +1,12 @@
 //! Walking `content/`: every folder and file, or a diagnostic naming the path.
-//! Symlink loops, unreadable entries and non-UTF-8 files are reported, never
-//! skipped silently, and never panic.
+//! Symlink loops, links out of the site, FIFOs and devices, unreadable,
+//! too large and non-UTF-8 files are reported, never skipped silently, and
+//! never panic.
 
 use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, Severity};
+use crate::sitefs::SiteFs;
 
 /// What the walk found, in a stable (sorted) order.
 #[derive(Debug, Default)]
@@ -22,17 +24,14 @@ const ASSET_EXTENSIONS: &[&str] = &[
     "png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "ico", "pdf", "zip", "txt", "mp4", "webm",
 ];
 
-/// Walks `content_dir`. `root` is the site root (diagnostics name paths
-/// relative to it).
-pub fn walk(root: &Path, content_dir: &Path, diags: &mut Vec<Diagnostic>) -> Found {
+/// Walks `content_dir` through `fs` (diagnostics name paths relative to the
+/// site root). Links out of the site are not followed; files are read
+/// within `fs`'s limits.
+pub fn walk(fs: &SiteFs, content_dir: &Path, diags: &mut Vec<Diagnostic>) -> Found {
     let mut found = Found::default();
-    let shown = |p: &Path| crate::diag::display_path(root, p);
-    let walker = walkdir::WalkDir::new(content_dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-    for entry in walker {
+    let shown = |p: &Path| fs.shown(p);
+    let mut walker = fs.walk(content_dir, true);
+    for entry in walker.by_ref() {
         let entry = match entry {
             Ok(e) => e,
             Err(err) => {
@@ -78,36 +77,33 @@ pub fn walk(root: &Path, content_dir: &Path, diags: &mut Vec<Diagnostic>) -> Fou
             .unwrap_or("")
             .to_ascii_lowercase();
         if ext == "md" {
-            match std::fs::read(entry.path()) {
-                Ok(bytes) => match String::from_utf8(bytes) {
-                    Ok(text) => found.markdown.push((rel, text)),
-                    Err(e) => {
-                        let (line, column) =
-                            line_col_of_bytes(e.as_bytes(), e.utf8_error().valid_up_to());
-                        diags.push(Diagnostic {
-                            severity: Severity::Error,
-                            file: shown(entry.path()),
-                            line,
-                            column,
-                            message: format!(
-                                "not valid UTF-8 (byte {} of the file); save it as UTF-8",
-                                e.utf8_error().valid_up_to()
-                            ),
-                            source_line: None,
-                            help: None,
-                        });
-                    }
-                },
-                Err(e) => diags.push(Diagnostic::file_level(
-                    Severity::Error,
-                    shown(entry.path()),
-                    format!("cannot read: {e}"),
-                )),
+            let Some(bytes) = fs.read_or_report(entry.path(), diags) else {
+                continue;
+            };
+            match String::from_utf8(bytes) {
+                Ok(text) => found.markdown.push((rel, text)),
+                Err(e) => {
+                    let (line, column) =
+                        line_col_of_bytes(e.as_bytes(), e.utf8_error().valid_up_to());
+                    diags.push(Diagnostic {
+                        severity: Severity::Error,
+                        file: shown(entry.path()),
+                        line,
+                        column,
+                        message: format!(
+                            "not valid UTF-8 (byte {} of the file); save it as UTF-8",
+                            e.utf8_error().valid_up_to()
+                        ),
+                        source_line: None,
+                        help: None,
+                    });
+                }
             }
         } else if ASSET_EXTENSIONS.contains(&ext.as_str()) {
             found.assets.push(rel);
         }
     }
+    diags.append(&mut walker.refused);
     found
 }
 

@@ -17,7 +17,9 @@ use std::path::{Path, PathBuf};
 
 use refund::{PathSeg, Rules};
 
+use crate::config::FilesConfig;
 use crate::diag::{Diagnostic, Severity};
+use crate::sitefs::{ReadError, SiteFs};
 use crate::yaml::{self, Fragment};
 
 pub mod cli;
@@ -28,8 +30,14 @@ pub const DEFAULT_RULES_PATH: &str = "content/refund-rules.yaml";
 
 /// Reads `root/rel` and validates it. `rel` is how diagnostics name the file.
 pub fn load(root: &Path, rel: &Path) -> Result<Rules, Vec<Diagnostic>> {
-    let path = root.join(rel);
-    let text = match std::fs::read(&path) {
+    load_with(&SiteFs::new(root, &FilesConfig::default()), rel)
+}
+
+/// [`load`] through the site's reader (its limits, links out of the site
+/// not followed: reported as the warning [`SiteFs::diagnostic`] makes).
+pub fn load_with(fs: &SiteFs, rel: &Path) -> Result<Rules, Vec<Diagnostic>> {
+    let path = fs.root().join(rel);
+    let text = match fs.read(&path) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(t) => t,
             Err(_) => {
@@ -40,13 +48,14 @@ pub fn load(root: &Path, rel: &Path) -> Result<Rules, Vec<Diagnostic>> {
                 )]);
             }
         },
-        Err(e) => {
+        Err(ReadError::Io(e)) => {
             return Err(vec![Diagnostic::file_level(
                 Severity::Error,
                 rel,
                 format!("cannot read the refund rules file: {e}"),
             )]);
         }
+        Err(e) => return Err(vec![fs.diagnostic(&path, &e)]),
     };
     parse(rel, &text)
 }

@@ -33,7 +33,8 @@ impl Session {
         let languages = LanguageMap::from_sites(sites);
         let mut renderers = Vec::with_capacity(sites.len());
         for (i, site) in sites.iter().enumerate() {
-            let theme = theme::load(&site.root, &site.config.theme, &lang_tag(site))?;
+            let fs = crate::sitefs::SiteFs::new(&site.root, &site.config.files);
+            let theme = theme::load(&fs, &site.config.theme, &lang_tag(site))?;
             let extra = if i == 0 { widgets.assets() } else { Vec::new() };
             renderers.push(Renderer::new(site, theme, extra, languages.clone())?);
         }

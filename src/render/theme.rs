@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, Severity};
+use crate::sitefs::SiteFs;
 
 /// A loaded theme, ready for [`super::Renderer`].
 #[derive(Clone, Debug, Default)]
@@ -20,29 +21,28 @@ pub struct Theme {
     pub statics: Vec<(String, Vec<u8>)>,
     /// UI strings for the site's language.
     pub strings: BTreeMap<String, String>,
+    /// Files of the theme or of `templates/` not read (links out of the
+    /// site, FIFOs...): the build reports them and carries on.
+    pub warnings: Vec<Diagnostic>,
 }
 
-/// Reads theme `name` for a site at `root` in `language`.
-pub fn load(root: &Path, name: &str, language: &str) -> Result<Theme, Vec<Diagnostic>> {
+/// Reads theme `name` for the site `fs` reads from, in `language`. Files
+/// skipped with a warning (links out of the site, FIFOs) are in
+/// [`Theme::warnings`]; errors fail the load.
+pub fn load(fs: &SiteFs, name: &str, language: &str) -> Result<Theme, Vec<Diagnostic>> {
+    let root = fs.root();
     let mut files: Vec<(String, Vec<u8>, PathBuf)> = Vec::new();
     let dir = root.join("themes").join(name);
     let mut diags = Vec::new();
     if dir.is_dir() {
-        for entry in walkdir::WalkDir::new(&dir)
-            .follow_links(true)
-            .sort_by_file_name()
-        {
+        let mut walker = fs.walk(&dir, false);
+        for entry in walker.by_ref() {
             match entry {
-                Ok(e) if e.file_type().is_file() => {
+                Ok(e) if !e.file_type().is_dir() => {
                     let rel = rel_string(&dir, e.path());
-                    let shown = crate::diag::display_path(root, e.path());
-                    match std::fs::read(e.path()) {
-                        Ok(b) => files.push((rel, b, shown)),
-                        Err(err) => diags.push(Diagnostic::file_level(
-                            Severity::Error,
-                            shown,
-                            format!("cannot read: {err}"),
-                        )),
+                    let shown = fs.shown(e.path());
+                    if let Some(b) = fs.read_or_report(e.path(), &mut diags) {
+                        files.push((rel, b, shown));
                     }
                 }
                 Ok(_) => {}
@@ -53,6 +53,7 @@ pub fn load(root: &Path, name: &str, language: &str) -> Result<Theme, Vec<Diagno
                 )),
             }
         }
+        diags.append(&mut walker.refused);
     } else {
         let prefix = format!("{name}/");
         for (path, bytes) in crate::assets::THEMES {
@@ -116,33 +117,37 @@ pub fn load(root: &Path, name: &str, language: &str) -> Result<Theme, Vec<Diagno
     // Site-level overrides.
     let overrides = root.join("templates");
     if overrides.is_dir() {
-        for entry in walkdir::WalkDir::new(&overrides)
-            .follow_links(true)
-            .sort_by_file_name()
-        {
+        let mut walker = fs.walk(&overrides, false);
+        for entry in walker.by_ref() {
             let Ok(e) = entry else { continue };
-            if !e.file_type().is_file() {
+            if e.file_type().is_dir() {
                 continue;
             }
             let name = rel_string(&overrides, e.path());
-            let shown = crate::diag::display_path(root, e.path());
-            match std::fs::read_to_string(e.path()) {
+            let shown = fs.shown(e.path());
+            let Some(bytes) = fs.read_or_report(e.path(), &mut diags) else {
+                continue;
+            };
+            match String::from_utf8(bytes) {
                 Ok(src) => {
                     theme.templates.retain(|(n, _, _)| n != &name);
                     theme.templates.push((name, src, shown));
                 }
-                Err(err) => diags.push(Diagnostic::file_level(
+                Err(_) => diags.push(Diagnostic::file_level(
                     Severity::Error,
                     shown,
-                    format!("cannot read: {err}"),
+                    "template is not valid UTF-8",
                 )),
             }
         }
+        diags.append(&mut walker.refused);
     }
-    if diags.is_empty() {
+    let (errors, warnings): (Vec<_>, Vec<_>) = diags.into_iter().partition(Diagnostic::is_error);
+    if errors.is_empty() {
+        theme.warnings = warnings;
         Ok(theme)
     } else {
-        Err(diags)
+        Err(errors.into_iter().chain(warnings).collect())
     }
 }
 

@@ -19,6 +19,7 @@ use crate::model::Site;
 use crate::pipeline::{self, BuildOptions};
 use crate::progress::Progress;
 use crate::render::incremental::{Part, Session};
+use crate::sitefs::SiteFs;
 use crate::widgets::SiteWidgets;
 
 use super::paths::url_of_key;
@@ -215,11 +216,8 @@ impl Builder {
         let mut sites = vec![rendered.site];
         sites.extend(rendered.translations);
         let mut widget_diags = Vec::new();
-        let widgets = SiteWidgets::load(
-            &self.opts.root,
-            &sites[0].config.root_path(),
-            &mut widget_diags,
-        );
+        let fs = SiteFs::new(&self.opts.root, &sites[0].config.files);
+        let widgets = SiteWidgets::load(&fs, &sites[0].config.root_path(), &mut widget_diags);
         self.live = Some(Live {
             sites,
             widgets,
@@ -248,8 +246,13 @@ impl Builder {
         let mut new_diags: Vec<Diagnostic> = Vec::new();
         let mut touched: Vec<(usize, usize)> = Vec::new();
         let mut sites_touched: Vec<usize> = Vec::new();
+        // The same reader as the full build: an edit that makes a page a
+        // link out of the site, a FIFO or too large is not read here, and
+        // the full build it falls back to reports it.
+        let fs = SiteFs::new(&self.opts.root, &live.sites.first()?.config.files);
         for shown in &changes.pages {
-            let text = std::fs::read_to_string(self.opts.root.join(shown)).ok()?;
+            let bytes = fs.read(&self.opts.root.join(shown)).ok()?;
+            let text = String::from_utf8(bytes).ok()?;
             match reload_page(&mut live.sites, shown, text, &load_opts) {
                 PageEdit::Unchanged => {}
                 PageEdit::Structural => return None,
@@ -292,7 +295,7 @@ impl Builder {
         }
         for asset in &changes.assets {
             let from = self.opts.root.join(CONTENT_DIR).join(asset);
-            let bytes = std::fs::read(from).ok()?;
+            let bytes = fs.read(&from).ok()?;
             updates.push((asset.clone(), Some(Entry::new(asset, bytes))));
         }
         live.diagnostics.extend(new_diags);
