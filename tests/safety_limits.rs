@@ -1,0 +1,88 @@
+//! Bounded work on hostile input, and the smaller defects of issue 13:
+//! each test is named after what broke.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::{TempSite, stderr};
+
+fn deep_brackets(n: usize) -> String {
+    format!("{}{}", "[".repeat(n), "]".repeat(n))
+}
+
+#[test]
+fn site_yaml_nested_100k_deep_is_rejected_in_milliseconds() {
+    let site = TempSite::from_fixture("basic");
+    let yaml = std::fs::read_to_string(site.path("site.yaml")).unwrap();
+    site.write(
+        "site.yaml",
+        format!("{yaml}x: {}\n", deep_brackets(100_000)),
+    );
+    let start = Instant::now();
+    let out = site.run(&["check"]);
+    let took = start.elapsed();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("YAML nested deeper than 64 levels"), "{err}");
+    let line = yaml.lines().count() + 1;
+    assert!(
+        err.contains(&format!("site.yaml:{line}:{}", 4 + 63)),
+        "{err}"
+    );
+    // It took minutes before the cap; a debug build answers at once.
+    assert!(took < Duration::from_secs(20), "{took:?}");
+}
+
+#[test]
+fn front_matter_nested_100k_deep_is_rejected_at_its_page_line() {
+    let site = TempSite::from_fixture("basic");
+    site.write(
+        "content/billing/deep.md",
+        format!(
+            "---\ntitle: deep\ntags: {}\n---\n### Q?\nA.\n",
+            deep_brackets(100_000)
+        ),
+    );
+    let start = Instant::now();
+    let out = site.run(&["build"]);
+    let took = start.elapsed();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("YAML nested deeper than 64 levels"), "{err}");
+    // Line 3 of the page (the front matter starts on line 2); the mapping
+    // is one level, so the 64th `[` (column 7 + 63) crosses the cap.
+    assert!(
+        err.contains(&format!("content/billing/deep.md:3:{}", 7 + 63)),
+        "{err}"
+    );
+    assert!(took < Duration::from_secs(20), "{took:?}");
+}
+
+#[test]
+fn site_yaml_nested_deep_in_blocks_is_rejected() {
+    let site = TempSite::from_fixture("basic");
+    let yaml = std::fs::read_to_string(site.path("site.yaml")).unwrap();
+    let stairs: String = (0..3000)
+        .map(|i| format!("{}k{i}:\n", " ".repeat(i + 1)))
+        .collect();
+    site.write("site.yaml", format!("{yaml}x:\n{stairs}"));
+    let out = site.run(&["check"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("YAML nested deeper than 64 levels"), "{err}");
+}
+
+#[test]
+fn nul_in_site_yaml_is_located_on_its_line_not_at_1_1() {
+    let site = TempSite::from_fixture("basic");
+    site.write(
+        "site.yaml",
+        "title: t\nbase_url: https://help.test/docs\0\ntheme: plain\n",
+    );
+    let out = site.run(&["check"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("site.yaml:2:31"), "{err}");
+    assert!(err.contains("U+0000"), "{err}");
+}
