@@ -83,6 +83,6 @@ fn nul_in_site_yaml_is_located_on_its_line_not_at_1_1() {
     let out = site.run(&["check"]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(err.contains("site.yaml:2:31"), "{err}");
+    assert!(err.contains("site.yaml:2:33"), "{err}");
     assert!(err.contains("U+0000"), "{err}");
 }
