@@ -7,6 +7,16 @@ use std::time::{Duration, Instant};
 
 use common::{TempSite, stderr};
 
+/// Runs `faqtory ARGS` in the site's folder, without `--root` (which
+/// `faqtory search` does not take).
+fn run_in(site: &TempSite, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_faqtory"))
+        .args(args)
+        .current_dir(site.root())
+        .output()
+        .expect("run faqtory")
+}
+
 fn deep_brackets(n: usize) -> String {
     format!("{}{}", "[".repeat(n), "]".repeat(n))
 }
@@ -85,4 +95,33 @@ fn nul_in_site_yaml_is_located_on_its_line_not_at_1_1() {
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("site.yaml:2:33"), "{err}");
     assert!(err.contains("U+0000"), "{err}");
+}
+
+#[test]
+fn search_limit_out_of_range_is_a_usage_error_not_a_panic() {
+    let site = TempSite::from_fixture("basic");
+    for limit in ["18446744073709551615", "1000000000", "0", "1001"] {
+        let out = run_in(&site, &["search", "退款", "--limit", limit]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "--limit {limit}: {err}");
+        assert!(err.contains("--limit"), "{err}");
+        assert!(
+            err.contains(&format!("{limit} is not in 1..=1000")),
+            "{err}"
+        );
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}
+
+#[test]
+fn search_limit_in_range_still_works() {
+    let site = TempSite::from_fixture("basic");
+    assert_eq!(site.run(&["build"]).status.code(), Some(0));
+    let out = run_in(&site, &["search", "退款", "--limit", "1000"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        common::stdout(&out).contains("退款"),
+        "{}",
+        common::stdout(&out)
+    );
 }

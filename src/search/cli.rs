@@ -19,9 +19,10 @@ pub struct SearchArgs {
     /// Print `[{"title", "url", "score"}, …]`.
     #[arg(long)]
     pub json: bool,
-    /// Number of results.
-    #[arg(long, default_value_t = 10)]
-    pub limit: usize,
+    /// Number of results (1 to 1000: the result list is allocated up
+    /// front, so an unbounded number would abort or overflow).
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=1000))]
+    pub limit: u64,
     /// The built site's output folder (default: `output` from site.yaml).
     #[arg(long)]
     pub output: Option<PathBuf>,
@@ -38,14 +39,15 @@ struct JsonHit<'a> {
 /// (0 with results or none, 1 when the index is missing or unreadable).
 pub fn run(args: &SearchArgs, site_root: &Path) -> i32 {
     let q = args.query.join(" ");
+    let limit = usize::try_from(args.limit).unwrap_or(1000);
     let result = if args.static_index {
         let out = args
             .output
             .clone()
             .unwrap_or_else(|| default_output(site_root));
-        query_static(&out.join("search"), &q, args.limit)
+        query_static(&out.join("search"), &q, limit)
     } else {
-        open_index(&site_root.join(INDEX_DIR)).and_then(|idx| query_index(&idx, &q, args.limit))
+        open_index(&site_root.join(INDEX_DIR)).and_then(|idx| query_index(&idx, &q, limit))
     };
     match result {
         Ok(hits) => {
