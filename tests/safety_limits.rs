@@ -125,3 +125,53 @@ fn search_limit_in_range_still_works() {
         common::stdout(&out)
     );
 }
+
+#[test]
+fn base_url_flag_with_javascript_scheme_is_a_usage_error() {
+    let site = TempSite::from_fixture("basic");
+    for (flag, url) in [
+        ("--base-url", "javascript:alert(1)//"),
+        ("--base-url", "https://a.test/\"><script>"),
+        ("--base-url", "https:///x"),
+        ("--console-base-url", "javascript:alert(1)//"),
+    ] {
+        let out = site.run(&["build", flag, url]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{flag} {url}: {err}");
+        assert!(err.contains(flag), "{err}");
+        assert!(!site.path("public").exists(), "{flag} {url} wrote the site");
+    }
+    let out = site.run(&["build", "--base-url", "https://staging.test/help"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[test]
+fn base_url_override_is_checked_in_the_library_api_too() {
+    let site = TempSite::from_fixture("basic");
+    let report = faqtory::pipeline::check(&faqtory::pipeline::BuildOptions {
+        root: site.root().to_path_buf(),
+        base_url: Some("javascript:alert(1)//".into()),
+        ..Default::default()
+    });
+    let d = report
+        .diagnostics
+        .iter()
+        .find(|d| d.is_error())
+        .expect("an error");
+    assert!(d.message.contains("--base-url"), "{d}");
+    assert!(d.message.contains("http(s)"), "{d}");
+}
+
+#[test]
+fn base_url_in_site_yaml_that_breaks_out_of_attributes_is_located() {
+    let site = TempSite::from_fixture("basic");
+    site.write(
+        "site.yaml",
+        "title: t\nbase_url: 'https://help.test/\"><script>x</script>'\ntheme: plain\n",
+    );
+    let out = site.run(&["check"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("site.yaml:2:1"), "{err}");
+    assert!(err.contains("`base_url`"), "{err}");
+}
