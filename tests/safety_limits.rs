@@ -175,3 +175,47 @@ fn base_url_in_site_yaml_that_breaks_out_of_attributes_is_located() {
     assert!(err.contains("site.yaml:2:1"), "{err}");
     assert!(err.contains("`base_url`"), "{err}");
 }
+
+/// How many times `needle` occurs in `hay`.
+fn count(hay: &str, needle: &str) -> usize {
+    hay.matches(needle).count()
+}
+
+#[test]
+fn template_render_error_prints_once_with_translations() {
+    let site = TempSite::from_fixture("i18n");
+    let page = std::fs::read_to_string(site.path("themes/plain/templates/page.html")).unwrap();
+    site.write(
+        "themes/plain/templates/page.html",
+        page.replacen("{{ page.title }}", "{{ page.nosuch.x }}", 1),
+    );
+    let out = site.run(&["build"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(count(&err, "Field `nosuch` is not defined"), 1, "{err}");
+    assert!(err.contains("1 error,"), "{err}");
+}
+
+#[test]
+fn template_unknown_filter_prints_once_at_its_file_line() {
+    let site = TempSite::from_fixture("i18n");
+    let page = std::fs::read_to_string(site.path("themes/plain/templates/page.html")).unwrap();
+    site.write(
+        "themes/plain/templates/page.html",
+        page.replacen("{{ page.title }}", "{{ page.title | nofilter }}", 1),
+    );
+    let out = site.run(&["build"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(
+        count(&err, "nofilter"),
+        2,
+        "message and source line only: {err}"
+    );
+    assert_eq!(count(&err, "-->"), 1, "{err}");
+    let col = page.find("{{ page.title }}").unwrap() + "{{ page.title | ".len() + 1;
+    assert!(
+        err.contains(&format!("themes/plain/templates/page.html:1:{col}")),
+        "{err}"
+    );
+}
