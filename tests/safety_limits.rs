@@ -2,6 +2,7 @@
 //! each test is named after what broke.
 
 mod common;
+mod serve_support;
 
 use std::time::{Duration, Instant};
 
@@ -218,4 +219,19 @@ fn template_unknown_filter_prints_once_at_its_file_line() {
         err.contains(&format!("themes/plain/templates/page.html:1:{col}")),
         "{err}"
     );
+}
+
+#[test]
+fn serve_rejects_a_request_with_two_host_headers() {
+    let site = TempSite::from_fixture("basic");
+    let server = serve_support::Server::start(site.root());
+    let host = server.host();
+    for second in [host.as_str(), "evil.test"] {
+        let reply = server.raw(&format!(
+            "GET / HTTP/1.1\r\nHost: {host}\r\nHost: {second}\r\nConnection: close\r\n\r\n"
+        ));
+        assert_eq!(reply.status, 400, "Host: {second}: {}", reply.head);
+    }
+    // One Host header is still fine.
+    assert_eq!(server.get("/").status, 200);
 }
