@@ -72,11 +72,17 @@ pub struct BuildArgs {
     #[arg(long)]
     pub force: bool,
     /// Override `base_url` from site.yaml.
-    #[arg(long)]
+    #[arg(long, value_parser = base_url_arg)]
     pub base_url: Option<String>,
     /// Point every console link at another console (staging, another region).
-    #[arg(long)]
+    #[arg(long, value_parser = base_url_arg)]
     pub console_base_url: Option<String>,
+}
+
+/// `--base-url` and `--console-base-url` take what `base_url` in site.yaml
+/// takes (a usage error otherwise).
+fn base_url_arg(s: &str) -> Result<String, String> {
+    crate::config::check_url(s).map(|()| s.to_owned())
 }
 
 #[derive(Args, Debug, Clone)]

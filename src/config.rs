@@ -313,16 +313,42 @@ pub fn origin_of(base_url: &str) -> String {
     }
 }
 
-fn check_url(url: &str) -> Result<(), String> {
-    let ok = (url.starts_with("https://") || url.starts_with("http://"))
-        && url
-            .split_once("://")
-            .is_some_and(|(_, host)| !host.is_empty() && !host.starts_with('/'));
-    if ok {
-        Ok(())
-    } else {
-        Err(format!("`{url}` is not an absolute http(s) URL"))
+/// Checks a base URL (`base_url`, `console.base_url`, or the `--base-url`
+/// and `--console-base-url` overrides): it reaches every canonical link,
+/// sitemap entry and console link, so it must be http(s) with a host and
+/// hold nothing that could leave an attribute or a URL: no blank, quote,
+/// `<`, `>`, backslash or control character.
+pub fn check_url(url: &str) -> Result<(), String> {
+    let shown = url.escape_debug();
+    let Some(rest) = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+    else {
+        return Err(format!("`{shown}` is not an absolute http(s) URL"));
+    };
+    if let Some(c) = url.chars().find(|&c| {
+        c.is_control() || c.is_whitespace() || matches!(c, '"' | '\'' | '`' | '<' | '>' | '\\')
+    }) {
+        return Err(format!(
+            "`{shown}` holds {}, which a URL cannot",
+            match c {
+                ' ' => "a space".to_owned(),
+                c if c.is_control() || c.is_whitespace() => format!("U+{:04X}", u32::from(c)),
+                c => format!("`{c}`"),
+            }
+        ));
     }
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = if host_port.starts_with('[') {
+        host_port
+    } else {
+        host_port.split(':').next().unwrap_or("")
+    };
+    if host.is_empty() {
+        return Err(format!("`{shown}` has no host"));
+    }
+    Ok(())
 }
 
 /// The 1-based line and column where `needle` first appears in `text`
@@ -372,5 +398,35 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(errs[0].location(), "site.yaml:2:1");
+    }
+
+    #[test]
+    fn base_url_must_be_http_with_a_clean_host() {
+        for bad in [
+            "javascript:alert(1)//",
+            "https://",
+            "https:///path",
+            "https://:8080/",
+            "https://a b.test/",
+            "https://a.test/\"onmouseover=x",
+            "https://a.test/'x",
+            "https://a.test/<script>",
+            "https://a.test/x>",
+            "https://a.test/\u{7}",
+            "https://a.test/\n",
+            "https://a.test\\@evil.test",
+            "ftp://a.test/",
+        ] {
+            assert!(check_url(bad).is_err(), "{bad}");
+        }
+        for good in [
+            "https://help.example.com",
+            "http://localhost:1111/",
+            "https://example.com/帮助/",
+            "http://[::1]:8080/help",
+            "https://example.com/a?b#c",
+        ] {
+            assert_eq!(check_url(good), Ok(()), "{good}");
+        }
     }
 }

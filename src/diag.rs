@@ -251,10 +251,22 @@ impl Diagnostics {
         self.items
     }
     /// Sorted by file, line and column, so output is stable whatever order
-    /// stages ran in.
+    /// stages ran in; each reported once (every language of a site renders
+    /// the same theme, so one template error would otherwise print once per
+    /// language).
     pub fn sorted(mut self) -> Vec<Diagnostic> {
         self.items
             .sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+        let mut seen = std::collections::HashSet::new();
+        self.items.retain(|d| {
+            seen.insert((
+                d.file.clone(),
+                d.line,
+                d.column,
+                d.severity,
+                d.message.clone(),
+            ))
+        });
         self.items
     }
 }

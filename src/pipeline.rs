@@ -120,6 +120,15 @@ pub fn render_site_with_index(
         }
     };
     if let Some(url) = &opts.base_url {
+        // The CLI checks the flag; library callers get the same check.
+        if let Err(msg) = crate::config::check_url(url) {
+            diags.push(Diagnostic::file_level(
+                Severity::Error,
+                "--base-url",
+                format!("`--base-url`: {msg}"),
+            ));
+            return None;
+        }
         config.base_url = url.clone();
     }
     let fs = SiteFs::new(&opts.root, &config.files);

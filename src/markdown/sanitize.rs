@@ -5,6 +5,17 @@
 //! pulldown-cmark hands over one tag at a time (`<b>`, then `</b>`), are
 //! parsed here and rebuilt from allowed parts only. Removals are reported
 //! by a scan of the same tags, so each warning has a position.
+//!
+//! **Nesting depth.** html5ever, under ammonia, walks its stack of open
+//! elements for many start tags (`<div>` looks for an open `<p>` to close),
+//! so a block of n nested tags cost O(n²): 100k nested `<div>`s took 32 s.
+//! The scan that reports removals also keeps a conservative estimate of
+//! that stack ([`DepthCap`]); tags that would open past [`MAX_HTML_DEPTH`]
+//! levels (and the end tags that pair with them) are removed, their content
+//! kept, so ammonia's parser never goes deeper. Browsers flatten past a
+//! depth cap too (Blink at 512). The block gets one warning saying where.
+//! (Escaping them as text instead was tried: the parser's entity decoding
+//! of 100k `&lt;div>` cost as much as the nesting had.)
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -414,6 +425,172 @@ pub fn inline_tag(html: &str) -> (String, Vec<(usize, String)>) {
     (out, problems)
 }
 
+/// How deeply elements may nest in one HTML block before deeper tags are
+/// removed (see the module docs).
+pub const MAX_HTML_DEPTH: usize = 256;
+
+/// Elements without content (never on the stack of open elements).
+const VOID: &[&str] = &[
+    "area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "img", "input",
+    "keygen", "link", "meta", "param", "source", "track", "wbr",
+];
+/// html5ever's formatting elements: an implied close keeps them in its list
+/// of active formatting elements, which it re-opens later; they leave the
+/// estimate only through their own end tag.
+const FORMATTING: &[&str] = &[
+    "a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong", "tt", "u",
+];
+/// Elements the HTML parser never walks past when it looks for an element
+/// to close (a superset of every scope's boundaries, plus tags it may have
+/// ignored), so the estimate never closes what the parser keeps open.
+const BOUNDARY: &[&str] = &[
+    "applet",
+    "caption",
+    "html",
+    "table",
+    "td",
+    "th",
+    "marquee",
+    "object",
+    "template",
+    "button",
+    "ol",
+    "ul",
+    "select",
+    "body",
+    "head",
+    "frameset",
+    "colgroup",
+    "tbody",
+    "thead",
+    "tfoot",
+    "tr",
+    "mi",
+    "mo",
+    "mn",
+    "ms",
+    "mtext",
+    "annotation-xml",
+    "foreignobject",
+    "desc",
+    "title",
+    "svg",
+    "math",
+];
+/// Elements an implied `</li>`, `</dd>` or `</p>` walks past (the
+/// parser's non-special phrasing elements, and `div`, `p`, `address`).
+const TRANSPARENT: &[&str] = &[
+    "span", "abbr", "bdi", "bdo", "cite", "dfn", "kbd", "mark", "q", "samp", "sub", "sup", "var",
+    "time", "del", "ins", "ruby", "rb", "rp", "rt", "rtc", "data", "label", "output",
+];
+
+/// A conservative estimate of the HTML parser's open-element depth while
+/// scanning a block: it may count more levels than the parser has, never
+/// fewer by more than a small factor.
+#[derive(Default)]
+struct DepthCap {
+    /// Open elements other than formatting ones, innermost last.
+    stack: Vec<String>,
+    /// Formatting elements opened and not yet closed by their end tag.
+    formatting: HashMap<String, usize>,
+    formatting_total: usize,
+    /// Start tags removed for depth, by name, so their end tags are too.
+    escaped: HashMap<String, usize>,
+}
+
+impl DepthCap {
+    fn depth(&self) -> usize {
+        self.stack.len() + self.formatting_total
+    }
+
+    /// Pops down to (and including) the innermost `targets` element when
+    /// only elements in `through` lie above it.
+    fn close_implied(&mut self, targets: &[&str], through: impl Fn(&str) -> bool) {
+        for k in (0..self.stack.len()).rev() {
+            let n = self.stack[k].as_str();
+            if targets.contains(&n) {
+                self.stack.truncate(k);
+                return;
+            }
+            if !through(n) {
+                return;
+            }
+        }
+    }
+
+    /// Records tag `t`; `false` when it must be removed instead.
+    fn admit(&mut self, t: &ParsedTag<'_>) -> bool {
+        let name = t.name.as_str();
+        if t.closing {
+            if let Some(n) = self.escaped.get_mut(name).filter(|n| **n > 0) {
+                *n -= 1;
+                return false;
+            }
+            if FORMATTING.contains(&name) {
+                if let Some(n) = self.formatting.get_mut(name).filter(|n| **n > 0) {
+                    *n -= 1;
+                    self.formatting_total -= 1;
+                }
+            } else {
+                let non_special = !BOUNDARY.contains(&name) && TRANSPARENT.contains(&name);
+                self.close_implied(&[name], |n| {
+                    if non_special {
+                        TRANSPARENT.contains(&n)
+                    } else {
+                        !BOUNDARY.contains(&n)
+                    }
+                });
+            }
+            return true;
+        }
+        // Script and style hold text, not elements; their content is
+        // removed with them (`CONTENT_TAGS`), never flattened into view.
+        if VOID.contains(&name) || CONTENT_TAGS.contains(&name) {
+            return true;
+        }
+        match name {
+            "li" => self.close_implied(&["li"], |n| {
+                matches!(n, "div" | "p" | "address") || TRANSPARENT.contains(&n)
+            }),
+            "dd" | "dt" => self.close_implied(&["dd", "dt"], |n| {
+                matches!(n, "div" | "p" | "address") || TRANSPARENT.contains(&n)
+            }),
+            "p" => self.close_implied(&["p"], |n| !BOUNDARY.contains(&n)),
+            _ => {}
+        }
+        if self.depth() >= MAX_HTML_DEPTH {
+            *self.escaped.entry(t.name.clone()).or_default() += 1;
+            return false;
+        }
+        if FORMATTING.contains(&name) {
+            *self.formatting.entry(t.name.clone()).or_default() += 1;
+            self.formatting_total += 1;
+        } else {
+            self.stack.push(t.name.clone());
+        }
+        true
+    }
+}
+
+/// Where an HTML comment starting at `html[at..]` (`<!--`) ends, as the
+/// HTML tokenizer ends it (`-->`, `--!>`, or the abrupt `<!-->`, `<!--->`).
+fn comment_end(html: &str, at: usize) -> usize {
+    let body = at + 4;
+    let rest = &html[body..];
+    if rest.starts_with('>') {
+        return body + 1;
+    }
+    if rest.starts_with("->") {
+        return body + 2;
+    }
+    let a = rest.find("-->").map(|i| body + i + 3);
+    let b = rest.find("--!>").map(|i| body + i + 4);
+    match (a, b) {
+        (Some(a), Some(b)) => a.min(b),
+        (a, b) => a.or(b).unwrap_or(html.len()),
+    }
+}
+
 /// Sanitises an HTML block with ammonia. Returns the clean HTML and the
 /// problems found (offset in `html`, message).
 pub fn block(html: &str) -> (String, Vec<(usize, String)>) {
@@ -421,14 +598,41 @@ pub fn block(html: &str) -> (String, Vec<(usize, String)>) {
     let b = html.as_bytes();
     let mut i = 0;
     let mut skip_until: Option<String> = None;
+    let mut depth = DepthCap::default();
+    // Where comments end: tags inside them open nothing.
+    let mut comment_until = 0;
+    // The block without the tags past the depth cap (once there are any):
+    // the text so far, and how much of `html` it covers.
+    let mut capped: Option<(String, usize)> = None;
     while let Some(off) = html[i..].find('<') {
         let at = i + off;
+        if at >= comment_until && html[at..].starts_with("<!--") {
+            comment_until = comment_end(html, at);
+        }
         // A tag longer than this is not one (keeps the scan linear).
         let mut lim = (at + 16 * 1024).min(html.len());
         while !html.is_char_boundary(lim) {
             lim -= 1;
         }
         if let Some(t) = parse_tag(&html[at..lim]) {
+            if at >= comment_until && skip_until.is_none() && !depth.admit(&t) {
+                let (text, done) = capped.get_or_insert_with(|| {
+                    problems.push((
+                        at,
+                        format!(
+                            "HTML nested deeper than {MAX_HTML_DEPTH} levels: deeper tags removed"
+                        ),
+                    ));
+                    (String::with_capacity(html.len() + 64), 0)
+                });
+                text.push_str(&html[*done..at]);
+                *done = at + t.len;
+                i = at + t.len.max(1);
+                if i >= b.len() {
+                    break;
+                }
+                continue;
+            }
             if let Some(end) = &skip_until {
                 if t.closing && &t.name == end {
                     skip_until = None;
@@ -451,7 +655,11 @@ pub fn block(html: &str) -> (String, Vec<(usize, String)>) {
             break;
         }
     }
-    let mut clean = AMMONIA.clean(html).to_string();
+    let capped = capped.map(|(mut text, done)| {
+        text.push_str(&html[done..]);
+        text
+    });
+    let mut clean = AMMONIA.clean(capped.as_deref().unwrap_or(html)).to_string();
     if html.ends_with('\n') && !clean.ends_with('\n') {
         clean.push('\n');
     }
@@ -513,5 +721,80 @@ mod tests {
         let (h, p) = block("<div onclick=\"x()\">hi<script>alert(1)</script></div>\n");
         assert_eq!(h, "<div>hi</div>\n");
         assert_eq!(p.len(), 2, "{p:?}");
+    }
+
+    #[test]
+    fn nested_100k_divs_are_capped_and_the_deeper_tags_removed() {
+        let n = 100_000;
+        let html = format!(
+            "<div>{}x{}</div>\n",
+            "<div>".repeat(n - 1),
+            "</div>".repeat(n - 1)
+        );
+        let start = std::time::Instant::now();
+        let (h, p) = block(&html);
+        eprintln!("100k nested divs: {:?}", start.elapsed());
+        assert_eq!(h.matches("<div>").count(), MAX_HTML_DEPTH, "{}", &h[..300]);
+        assert_eq!(h.matches("</div>").count(), MAX_HTML_DEPTH);
+        // The content stays, in the innermost div kept.
+        let divs = "<div>".repeat(MAX_HTML_DEPTH);
+        let ends = "</div>".repeat(MAX_HTML_DEPTH);
+        assert_eq!(h, format!("{divs}x{ends}\n"));
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!(p[0].0, 5 * MAX_HTML_DEPTH);
+        assert!(p[0].1.contains("nested deeper"), "{p:?}");
+    }
+
+    #[test]
+    fn removed_tags_take_their_attributes_along() {
+        let n = MAX_HTML_DEPTH + 10;
+        let html = format!("{}\n", "<div title=\"<b>\">".repeat(n));
+        let (h, _) = block(&html);
+        assert!(h.matches("<div").count() <= MAX_HTML_DEPTH, "{h}");
+        assert!(!h.contains("<b>"), "{h}");
+    }
+
+    #[test]
+    fn unclosed_list_items_and_paragraphs_do_not_count_as_nesting() {
+        let items = "<li><p>item".repeat(MAX_HTML_DEPTH * 2);
+        let (h, p) = block(&format!("<ul>{items}</ul>\n"));
+        assert!(p.is_empty(), "{p:?}");
+        assert_eq!(h.matches("<li>").count(), MAX_HTML_DEPTH * 2);
+        let dl = "<dt>t<dd><p>d".repeat(MAX_HTML_DEPTH * 2);
+        let (h, p) = block(&format!("<dl>{dl}</dl>\n"));
+        assert!(p.is_empty(), "{p:?}");
+        assert_eq!(h.matches("<dd>").count(), MAX_HTML_DEPTH * 2);
+        let closed = "<div><span><b>x</b></span></div>".repeat(MAX_HTML_DEPTH * 2);
+        assert!(block(&format!("{closed}\n")).1.is_empty());
+    }
+
+    #[test]
+    fn misnested_formatting_and_comments_cannot_hide_depth() {
+        // `</b>` with a `<div>` open inside the `<b>` does not close the
+        // div (the parser's adoption agency keeps it open).
+        let html = format!("{}\n", "<b><div></b>".repeat(MAX_HTML_DEPTH * 2));
+        assert!(
+            block(&html)
+                .1
+                .iter()
+                .any(|(_, m)| m.contains("nested deeper"))
+        );
+        // `<!-->` is a whole comment, not the start of one.
+        let html = format!("<!-->{}x\n", "<div>".repeat(MAX_HTML_DEPTH * 2));
+        assert!(
+            block(&html)
+                .1
+                .iter()
+                .any(|(_, m)| m.contains("nested deeper"))
+        );
+        // A script past the cap still goes with its content.
+        let html = format!(
+            "{}<script>alert(1)</script>\n",
+            "<div>".repeat(MAX_HTML_DEPTH * 2)
+        );
+        assert!(!block(&html).0.contains("alert"));
+        // Tags inside a real comment open nothing.
+        let html = format!("<!--{}-->\n", "<div>".repeat(MAX_HTML_DEPTH * 2));
+        assert!(block(&html).1.is_empty());
     }
 }

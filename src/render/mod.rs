@@ -105,7 +105,7 @@ impl Renderer {
             .map(|(n, s, _)| (n.clone(), s.clone()))
             .collect();
         if let Err(e) = tera.add_raw_templates(templates) {
-            diags.push(tera_diagnostic(&e, &template_files));
+            diags.extend(tera_diagnostics(&e, &template_files));
         }
         for name in REQUIRED_TEMPLATES {
             if !template_files.contains_key(*name) {
@@ -667,8 +667,63 @@ pub fn fingerprint(bytes: &[u8]) -> String {
     format!("{:012x}", h & 0xffff_ffff_ffff)
 }
 
+/// Tera's checks of references (unknown filter, test, function, component,
+/// included template) come as one message holding every problem as a
+/// formatted report (`error: MSG\n --> NAME:L:C\n |\n...`): one located
+/// diagnostic per report. Printed as a message, the reports showed their
+/// source lines beside ours, so every problem appeared twice.
+fn reports_in_message(
+    message: &str,
+    files: &HashMap<String, (PathBuf, String)>,
+) -> Option<Vec<Diagnostic>> {
+    let mut out = Vec::new();
+    for report in message.split("\n\n") {
+        if report.trim_start().starts_with("note:") {
+            continue;
+        }
+        let mut lines = report.lines();
+        let text = lines.next()?.strip_prefix("error: ")?;
+        let at = lines.next()?.trim_start().strip_prefix("--> ")?;
+        let mut parts = at.rsplitn(3, ':');
+        let col: usize = parts.next()?.parse().ok()?;
+        let line: usize = parts.next()?.parse().ok()?;
+        let name = parts.next()?;
+        let (shown, src) = files
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| (PathBuf::from(name), String::new()));
+        out.push(Diagnostic::at_line_col(
+            Severity::Error,
+            shown,
+            &src,
+            line,
+            col,
+            format!("template: {text}"),
+        ));
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// [`tera_diagnostic`], one per problem when tera reports several at once.
+fn tera_diagnostics(
+    e: &tera::Error,
+    files: &HashMap<String, (PathBuf, String)>,
+) -> Vec<Diagnostic> {
+    if let tera::ErrorKind::Msg(m) = e.kind()
+        && let Some(ds) = reports_in_message(m, files)
+    {
+        return ds;
+    }
+    vec![tera_diagnostic(e, files)]
+}
+
 /// A tera error as a diagnostic at the template's file:line:col.
 fn tera_diagnostic(e: &tera::Error, files: &HashMap<String, (PathBuf, String)>) -> Diagnostic {
+    if let tera::ErrorKind::Msg(m) = e.kind()
+        && let Some(first) = reports_in_message(m, files).and_then(|ds| ds.into_iter().next())
+    {
+        return first;
+    }
     use std::error::Error as _;
     let report = match e.kind() {
         tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => Some(r),

@@ -144,6 +144,14 @@ async fn route(
             .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
         return r;
     }
+    // Two Host headers (RFC 9112 §3.2: a 400) could pass the check with one
+    // while a proxy or the browser goes by the other.
+    if headers.get_all(header::HOST).iter().count() > 1 {
+        return plain(
+            StatusCode::BAD_REQUEST,
+            "bad request: more than one Host header\n",
+        );
+    }
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
     if !host.is_some_and(|h| bound.host_ok(h)) {
         return plain(

@@ -1,0 +1,237 @@
+//! Bounded work on hostile input, and the smaller defects of issue 13:
+//! each test is named after what broke.
+
+mod common;
+mod serve_support;
+
+use std::time::{Duration, Instant};
+
+use common::{TempSite, stderr};
+
+/// Runs `faqtory ARGS` in the site's folder, without `--root` (which
+/// `faqtory search` does not take).
+fn run_in(site: &TempSite, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_faqtory"))
+        .args(args)
+        .current_dir(site.root())
+        .output()
+        .expect("run faqtory")
+}
+
+fn deep_brackets(n: usize) -> String {
+    format!("{}{}", "[".repeat(n), "]".repeat(n))
+}
+
+#[test]
+fn site_yaml_nested_100k_deep_is_rejected_in_milliseconds() {
+    let site = TempSite::from_fixture("basic");
+    let yaml = std::fs::read_to_string(site.path("site.yaml")).unwrap();
+    site.write(
+        "site.yaml",
+        format!("{yaml}x: {}\n", deep_brackets(100_000)),
+    );
+    let start = Instant::now();
+    let out = site.run(&["check"]);
+    let took = start.elapsed();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("YAML nested deeper than 64 levels"), "{err}");
+    let line = yaml.lines().count() + 1;
+    assert!(
+        err.contains(&format!("site.yaml:{line}:{}", 4 + 63)),
+        "{err}"
+    );
+    // It took minutes before the cap; a debug build answers at once.
+    assert!(took < Duration::from_secs(20), "{took:?}");
+}
+
+#[test]
+fn front_matter_nested_100k_deep_is_rejected_at_its_page_line() {
+    let site = TempSite::from_fixture("basic");
+    site.write(
+        "content/billing/deep.md",
+        format!(
+            "---\ntitle: deep\ntags: {}\n---\n### Q?\nA.\n",
+            deep_brackets(100_000)
+        ),
+    );
+    let start = Instant::now();
+    let out = site.run(&["build"]);
+    let took = start.elapsed();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("YAML nested deeper than 64 levels"), "{err}");
+    // Line 3 of the page (the front matter starts on line 2); the mapping
+    // is one level, so the 64th `[` (column 7 + 63) crosses the cap.
+    assert!(
+        err.contains(&format!("content/billing/deep.md:3:{}", 7 + 63)),
+        "{err}"
+    );
+    assert!(took < Duration::from_secs(20), "{took:?}");
+}
+
+#[test]
+fn site_yaml_nested_deep_in_blocks_is_rejected() {
+    let site = TempSite::from_fixture("basic");
+    let yaml = std::fs::read_to_string(site.path("site.yaml")).unwrap();
+    let stairs: String = (0..3000)
+        .map(|i| format!("{}k{i}:\n", " ".repeat(i + 1)))
+        .collect();
+    site.write("site.yaml", format!("{yaml}x:\n{stairs}"));
+    let out = site.run(&["check"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("YAML nested deeper than 64 levels"), "{err}");
+}
+
+#[test]
+fn nul_in_site_yaml_is_located_on_its_line_not_at_1_1() {
+    let site = TempSite::from_fixture("basic");
+    site.write(
+        "site.yaml",
+        "title: t\nbase_url: https://help.test/docs\0\ntheme: plain\n",
+    );
+    let out = site.run(&["check"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("site.yaml:2:33"), "{err}");
+    assert!(err.contains("U+0000"), "{err}");
+}
+
+#[test]
+fn search_limit_out_of_range_is_a_usage_error_not_a_panic() {
+    let site = TempSite::from_fixture("basic");
+    for limit in ["18446744073709551615", "1000000000", "0", "1001"] {
+        let out = run_in(&site, &["search", "退款", "--limit", limit]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "--limit {limit}: {err}");
+        assert!(err.contains("--limit"), "{err}");
+        assert!(
+            err.contains(&format!("{limit} is not in 1..=1000")),
+            "{err}"
+        );
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}
+
+#[test]
+fn search_limit_in_range_still_works() {
+    let site = TempSite::from_fixture("basic");
+    assert_eq!(site.run(&["build"]).status.code(), Some(0));
+    let out = run_in(&site, &["search", "退款", "--limit", "1000"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        common::stdout(&out).contains("退款"),
+        "{}",
+        common::stdout(&out)
+    );
+}
+
+#[test]
+fn base_url_flag_with_javascript_scheme_is_a_usage_error() {
+    let site = TempSite::from_fixture("basic");
+    for (flag, url) in [
+        ("--base-url", "javascript:alert(1)//"),
+        ("--base-url", "https://a.test/\"><script>"),
+        ("--base-url", "https:///x"),
+        ("--console-base-url", "javascript:alert(1)//"),
+    ] {
+        let out = site.run(&["build", flag, url]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{flag} {url}: {err}");
+        assert!(err.contains(flag), "{err}");
+        assert!(!site.path("public").exists(), "{flag} {url} wrote the site");
+    }
+    let out = site.run(&["build", "--base-url", "https://staging.test/help"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[test]
+fn base_url_override_is_checked_in_the_library_api_too() {
+    let site = TempSite::from_fixture("basic");
+    let report = faqtory::pipeline::check(&faqtory::pipeline::BuildOptions {
+        root: site.root().to_path_buf(),
+        base_url: Some("javascript:alert(1)//".into()),
+        ..Default::default()
+    });
+    let d = report
+        .diagnostics
+        .iter()
+        .find(|d| d.is_error())
+        .expect("an error");
+    assert!(d.message.contains("--base-url"), "{d}");
+    assert!(d.message.contains("http(s)"), "{d}");
+}
+
+#[test]
+fn base_url_in_site_yaml_that_breaks_out_of_attributes_is_located() {
+    let site = TempSite::from_fixture("basic");
+    site.write(
+        "site.yaml",
+        "title: t\nbase_url: 'https://help.test/\"><script>x</script>'\ntheme: plain\n",
+    );
+    let out = site.run(&["check"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("site.yaml:2:1"), "{err}");
+    assert!(err.contains("`base_url`"), "{err}");
+}
+
+/// How many times `needle` occurs in `hay`.
+fn count(hay: &str, needle: &str) -> usize {
+    hay.matches(needle).count()
+}
+
+#[test]
+fn template_render_error_prints_once_with_translations() {
+    let site = TempSite::from_fixture("i18n");
+    let page = std::fs::read_to_string(site.path("themes/plain/templates/page.html")).unwrap();
+    site.write(
+        "themes/plain/templates/page.html",
+        page.replacen("{{ page.title }}", "{{ page.nosuch.x }}", 1),
+    );
+    let out = site.run(&["build"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(count(&err, "Field `nosuch` is not defined"), 1, "{err}");
+    assert!(err.contains("1 error,"), "{err}");
+}
+
+#[test]
+fn template_unknown_filter_prints_once_at_its_file_line() {
+    let site = TempSite::from_fixture("i18n");
+    let page = std::fs::read_to_string(site.path("themes/plain/templates/page.html")).unwrap();
+    site.write(
+        "themes/plain/templates/page.html",
+        page.replacen("{{ page.title }}", "{{ page.title | nofilter }}", 1),
+    );
+    let out = site.run(&["build"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(
+        count(&err, "nofilter"),
+        2,
+        "message and source line only: {err}"
+    );
+    assert_eq!(count(&err, "-->"), 1, "{err}");
+    let col = page.find("{{ page.title }}").unwrap() + "{{ page.title | ".len() + 1;
+    assert!(
+        err.contains(&format!("themes/plain/templates/page.html:1:{col}")),
+        "{err}"
+    );
+}
+
+#[test]
+fn serve_rejects_a_request_with_two_host_headers() {
+    let site = TempSite::from_fixture("basic");
+    let server = serve_support::Server::start(site.root());
+    let host = server.host();
+    for second in [host.as_str(), "evil.test"] {
+        let reply = server.raw(&format!(
+            "GET / HTTP/1.1\r\nHost: {host}\r\nHost: {second}\r\nConnection: close\r\n\r\n"
+        ));
+        assert_eq!(reply.status, 400, "Host: {second}: {}", reply.head);
+    }
+    // One Host header is still fine.
+    assert_eq!(server.get("/").status, 200);
+}
