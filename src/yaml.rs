@@ -466,14 +466,24 @@ fn to_diagnostic(e: &serde_yaml::Error, frag: Fragment<'_>) -> Diagnostic {
     let message = strip_location(&e.to_string());
     let help = did_you_mean(&message);
     let d = match e.location() {
-        Some(loc) => Diagnostic::at_line_col(
-            Severity::Error,
-            frag.file,
-            frag.whole,
-            loc.line() + frag.line_offset,
-            loc.column(),
-            message,
-        ),
+        // libyaml counts a lone CR as a line break and the file's readers
+        // (and `diag`) count LF only; its byte index is the same for both,
+        // so the line and column come from the index.
+        Some(loc) => {
+            let mut byte = loc.index().min(frag.yaml.len());
+            while !frag.yaml.is_char_boundary(byte) {
+                byte -= 1;
+            }
+            let (line, column) = crate::diag::line_col(frag.yaml, byte);
+            Diagnostic::at_line_col(
+                Severity::Error,
+                frag.file,
+                frag.whole,
+                line + frag.line_offset,
+                column,
+                message,
+            )
+        }
         None => Diagnostic::at_line_col(
             Severity::Error,
             frag.file,
@@ -545,6 +555,18 @@ fn strip_location(msg: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by the front_matter fuzz target: a lone CR inside a value made
+    /// libyaml's line (which counts CR as a break) point past the file's
+    /// last line.
+    #[test]
+    fn lone_cr_does_not_push_the_error_past_the_last_line() {
+        let text = "title: a\rb\nbase_url: \"open\n";
+        let d = parse::<serde_yaml::Value>(Fragment::whole_file(Path::new("site.yaml"), text))
+            .unwrap_err();
+        assert_eq!(d.line, 2, "{d}");
+        assert_eq!(d.source_line.as_deref(), Some("base_url: \"open"), "{d}");
+    }
 
     #[derive(serde::Deserialize, Debug)]
     #[serde(deny_unknown_fields)]

@@ -19,9 +19,10 @@ pub struct SearchArgs {
     /// Print `[{"title", "url", "score"}, …]`.
     #[arg(long)]
     pub json: bool,
-    /// Number of results (1 to 1000).
-    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..=1000))]
-    pub limit: u16,
+    /// Number of results (1 to 1000: the result list is allocated up
+    /// front, so an unbounded number would abort or overflow).
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=1000))]
+    pub limit: u64,
     /// The built site's output folder (default: `output` from site.yaml).
     /// Both the static export and the build's tantivy index (kept beside
     /// the output) are read from there.
@@ -44,7 +45,7 @@ pub fn run(args: &SearchArgs, site_root: &Path) -> i32 {
         .output
         .clone()
         .unwrap_or_else(|| default_output(site_root));
-    let limit = usize::from(args.limit);
+    let limit = usize::try_from(args.limit).unwrap_or(1000);
     let result = if args.static_index {
         query_static(&out.join("search"), &q, limit)
     } else {
