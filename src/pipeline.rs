@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::content::{self, LoadOptions};
 use crate::diag::{Diagnostic, Severity};
 use crate::model::Site;
-use crate::output::{self, OutputFile, OutputLock, StagedDir};
+use crate::output::{self, Ledger, MemorySink, OutputFile, OutputLock, Sink, StagedDir};
 use crate::progress::Progress;
 use crate::render::{self, LanguageMap, Renderer};
 use crate::search::{self, SearchDoc};
@@ -53,12 +53,14 @@ pub struct BuildReport {
 }
 
 impl BuildReport {
-    /// An empty report with the pages and questions of what was rendered.
-    fn counting(rendered: Option<&Rendered>) -> Self {
+    /// An empty report with the pages and questions of what was rendered
+    /// (the site and its translations).
+    fn counting(sites: Option<&(Site, Vec<Site>)>) -> Self {
         let mut report = BuildReport::default();
-        if let Some(r) = rendered {
-            report.pages = r.sites().map(|s| s.pages.len()).sum();
-            report.questions = r.sites().map(Site::question_count).sum();
+        if let Some((site, translations)) = sites {
+            let all = || std::iter::once(site).chain(translations);
+            report.pages = all().map(|s| s.pages.len()).sum();
+            report.questions = all().map(Site::question_count).sum();
         }
         report
     }
@@ -100,17 +102,28 @@ pub fn render_site(
     diags: &mut Vec<Diagnostic>,
     progress: &Progress,
 ) -> Option<Rendered> {
-    render_site_with_index(opts, diags, progress, None)
+    let sink = MemorySink::keeping();
+    let sites = render_into(opts, diags, progress, None, &sink);
+    report_clashes(&sink.ledger, diags);
+    let files = sink.into_files();
+    sites.map(|(site, translations)| Rendered {
+        site,
+        translations,
+        files,
+    })
 }
 
-/// [`render_site`], keeping the tantivy index of the site's own language in
-/// `index_dir` (for `faqtory search`) instead of only in memory.
-pub fn render_site_with_index(
+/// Loads and renders the site at `opts.root`, handing every file to `sink`
+/// as it is made, and keeps the tantivy index of the site's own language in
+/// `index_dir` (for `faqtory search`) when given. Returns the site and its
+/// translations; `None` when a stage could not produce anything.
+pub fn render_into(
     opts: &BuildOptions,
     diags: &mut Vec<Diagnostic>,
     progress: &Progress,
     index_dir: Option<&Path>,
-) -> Option<Rendered> {
+    sink: &dyn Sink,
+) -> Option<(Site, Vec<Site>)> {
     progress.stage("reading content");
     let mut config = match Config::load(&opts.root) {
         Ok(c) => c,
@@ -149,9 +162,6 @@ pub fn render_site_with_index(
     let languages = LanguageMap::from_sites(&loaded.sites);
 
     progress.stage("rendering");
-    let mut files = Vec::new();
-    // Where each run of `files` came from: (first index, what made it).
-    let mut origins: Vec<(usize, String)> = Vec::new();
     for (i, site) in loaded.sites.iter().enumerate() {
         let lang = crate::render::lang_tag(site);
         let theme = match render::theme::load(&fs, &site.config.theme, &lang) {
@@ -177,8 +187,20 @@ pub fn render_site_with_index(
         // else: run them side by side (the index is one tantivy thread).
         progress.stage("rendering and indexing");
         let index_here = if i == 0 { index_dir } else { None };
-        let ((site_files, render_diags), index) = rayon::join(
-            || renderer.render_site(site),
+        // A translation is built under its language folder (`en/`).
+        let folder = site
+            .root_path
+            .strip_prefix(&site.config.root_path())
+            .unwrap_or("")
+            .to_owned();
+        let pages_origin = format!("{PAGES_ORIGIN} ({lang})");
+        let (render_diags, index) = rayon::join(
+            || {
+                renderer.render_site_into(site, &|f| {
+                    let path = format!("{folder}{}", f.path);
+                    sink.put(OutputFile { path, ..f }, &pages_origin);
+                })
+            },
             || {
                 let docs = search_docs(site);
                 search::build_index(&docs, index_here)
@@ -186,27 +208,16 @@ pub fn render_site_with_index(
             },
         );
         diags.extend(render_diags);
-        // A translation is built under its language folder (`en/`).
-        let folder = site
-            .root_path
-            .strip_prefix(&site.config.root_path())
-            .unwrap_or("")
-            .to_owned();
-        origins.push((
-            files.len(),
-            format!("the pages and theme files of the site ({lang})"),
-        ));
-        files.extend(site_files.into_iter().map(|f| OutputFile {
-            path: format!("{folder}{}", f.path),
-            ..f
-        }));
-        origins.push((files.len(), format!("the search index ({})", lang)));
+        let index_origin = format!("the search index ({lang})");
         match index {
-            Ok(exported) => files.extend(
-                exported
-                    .into_iter()
-                    .map(|(path, bytes)| OutputFile::new(format!("{folder}{path}"), bytes)),
-            ),
+            Ok(exported) => {
+                for (path, bytes) in exported {
+                    sink.put(
+                        OutputFile::new(format!("{folder}{path}"), bytes),
+                        &index_origin,
+                    );
+                }
+            }
             Err(e) => diags.push(Diagnostic::file_level(
                 Severity::Error,
                 format!("{folder}search"),
@@ -214,70 +225,51 @@ pub fn render_site_with_index(
             )),
         }
         if i == 0 {
-            origins.push((files.len(), "the refund calculator's data".to_owned()));
-            files.extend(widgets.output_files(renderer.site_context()));
+            for f in widgets.output_files(renderer.site_context()) {
+                sink.put(f, "the refund calculator's data");
+            }
         }
     }
-    origins.push((files.len(), "a file copied from content/".to_owned()));
     let mut sites = loaded.sites.into_iter();
     let site = sites.next()?;
     for asset in &loaded.assets {
         let from = site.root.join(content::CONTENT_DIR).join(asset);
         if let Some(bytes) = fs.read_or_report(&from, diags) {
-            files.push(OutputFile::new(asset.clone(), bytes));
+            sink.put(OutputFile::new(asset.clone(), bytes), ASSET_ORIGIN);
         }
     }
-    check_distinct_files(&files, &origins, diags);
-    Some(Rendered {
-        site,
-        translations: sites.collect(),
-        files,
-    })
+    Some((site, sites.collect()))
 }
+
+/// What made the rendered pages and theme files (clash messages).
+const PAGES_ORIGIN: &str = "the pages and theme files of the site";
+/// What made the files copied from content/.
+const ASSET_ORIGIN: &str = "a file copied from content/";
 
 /// The last line of defence against one file silently replacing another:
 /// content-level clashes (pages, aliases, generated pages) are reported
-/// with their lines by `content::urls`; this catches whatever else lands
-/// twice on one path (a content file beside a theme file, say).
-fn check_distinct_files(
-    files: &[OutputFile],
-    origins: &[(usize, String)],
-    diags: &mut Vec<Diagnostic>,
-) {
-    let origin = |i: usize| {
-        origins
-            .iter()
-            .rev()
-            .find(|(start, _)| *start <= i)
-            .map_or("the build", |(_, what)| what.as_str())
-    };
-    let mut first: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    for (i, f) in files.iter().enumerate() {
-        if let Some(&j) = first.get(f.path.as_str()) {
-            // Pages, aliases and generated pages of any language were
-            // checked, with their lines, when the content was loaded.
-            let pages = "the pages and theme files of the site";
-            if origin(i).starts_with(pages) && origin(j).starts_with(pages) {
-                continue;
-            }
-            let file = if origin(i).starts_with("a file copied") {
-                Path::new(content::CONTENT_DIR).join(&f.path)
-            } else {
-                PathBuf::from(content::CONTENT_DIR)
-            };
-            diags.push(Diagnostic::file_level(
-                Severity::Error,
-                file,
-                format!(
-                    "two files would be written at `{}`: {} and {}; one would silently replace the other",
-                    f.path,
-                    origin(j),
-                    origin(i)
-                ),
-            ));
-        } else {
-            first.insert(&f.path, i);
+/// with their lines by `content::urls`; this reports whatever else a sink
+/// was given twice (a content file over a theme file, say).
+fn report_clashes(ledger: &Ledger, diags: &mut Vec<Diagnostic>) {
+    for c in ledger.clashes() {
+        // Pages, aliases and generated pages of any language were checked,
+        // with their lines, when the content was loaded.
+        if c.first.starts_with(PAGES_ORIGIN) && c.second.starts_with(PAGES_ORIGIN) {
+            continue;
         }
+        let file = if c.second == ASSET_ORIGIN {
+            Path::new(content::CONTENT_DIR).join(&c.path)
+        } else {
+            PathBuf::from(content::CONTENT_DIR)
+        };
+        diags.push(Diagnostic::file_level(
+            Severity::Error,
+            file,
+            format!(
+                "two files would be written at `{}`: {} and {}; one would silently replace the other",
+                c.path, c.first, c.second
+            ),
+        ));
     }
 }
 
@@ -352,15 +344,40 @@ fn build_with(opts: &BuildOptions, progress: &Progress) -> BuildReport {
             None
         }
     };
-    let rendered = match &staged {
-        Some(s) => render_site_with_index(opts, &mut diags, progress, Some(s.path())),
-        None => None,
+    // Pages are written into the staged output as they are rendered and
+    // dropped: nothing holds the whole site.
+    let output = match lock.stage() {
+        Ok(o) => Some(o),
+        Err(e) => {
+            diags.push(Diagnostic::file_level(
+                Severity::Error,
+                shown_out.clone(),
+                e.to_string(),
+            ));
+            None
+        }
     };
-    let mut report = BuildReport::counting(rendered.as_ref());
+    let sites = match (&staged, &output) {
+        (Some(index), Some(output)) => {
+            render_into(opts, &mut diags, progress, Some(index.path()), output)
+        }
+        _ => None,
+    };
+    let mut report = BuildReport::counting(sites.as_ref());
+    if let Some(output) = &output {
+        report_clashes(&output.ledger, &mut diags);
+        if let Some(e) = output.take_error() {
+            diags.push(Diagnostic::file_level(
+                Severity::Error,
+                shown_out.clone(),
+                e.to_string(),
+            ));
+        }
+    }
     let failed = diags.iter().any(Diagnostic::is_error);
-    if let (Some(r), Some(staged), false) = (rendered, staged, failed) {
+    if let (Some(_), Some(staged), Some(output), false) = (sites, staged, output, failed) {
         progress.stage("writing");
-        match lock.write_site(&r.files) {
+        match output.finish() {
             Ok(()) => {
                 // From here on the site is out: a later failure must not
                 // be reported as "nothing written".
@@ -396,9 +413,12 @@ pub fn check(opts: &BuildOptions) -> BuildReport {
     };
     let progress = Progress::new(opts.progress);
     let mut diags = Vec::new();
-    let rendered = render_site(&opts, &mut diags, &progress);
+    // Every file is rendered and its path checked; the bytes are dropped.
+    let sink = MemorySink::discarding();
+    let sites = render_into(&opts, &mut diags, &progress, None, &sink);
+    report_clashes(&sink.ledger, &mut diags);
     progress.finish();
-    let mut report = BuildReport::counting(rendered.as_ref());
+    let mut report = BuildReport::counting(sites.as_ref());
     report.diagnostics = sorted(diags);
     report.elapsed = start.elapsed();
     report

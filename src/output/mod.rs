@@ -16,12 +16,16 @@
 //! made only once [`OutputLock`] is held.
 
 pub mod ownership;
+pub mod sink;
 
+use std::collections::HashSet;
 use std::fs::{self, File};
 use std::io;
 use std::path::{Component, Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 pub use ownership::{Guarded, MARKER, Refusal, vet};
+pub use sink::{Clash, Ledger, MemorySink, Sink};
 
 /// One file of the built site.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -33,8 +37,8 @@ pub struct OutputFile {
 
 impl OutputFile {
     pub fn new(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
-        // Rendered pages arrive in buffers grown by doubling; a build holds
-        // every file until the swap, so the slack is returned now.
+        // Rendered pages arrive in buffers grown by doubling; the preview
+        // server holds every file, so the slack is returned now.
         let mut bytes = bytes.into();
         bytes.shrink_to_fit();
         OutputFile {
@@ -125,9 +129,11 @@ impl OutputLock {
         index_dir(&self.out)
     }
 
-    /// Writes `files`, and the [`MARKER`], as the new content of the output
-    /// and swaps it in.
-    pub fn write_site(&self, files: &[OutputFile]) -> Result<(), OutputError> {
+    /// Starts the new content of the output: an empty temporary folder
+    /// beside it, filled through [`Sink::put`] as files are made and
+    /// swapped in by [`StagedOutput::finish`]. Dropped unfinished, it is
+    /// removed and the output is untouched.
+    pub fn stage(&self) -> Result<StagedOutput<'_>, OutputError> {
         let (parent, name) = split(&self.out)?;
         if self.out.exists() && !self.out.is_dir() {
             return Err(OutputError::Io(
@@ -140,16 +146,113 @@ impl OutputLock {
         }
         remove_stale_temps(&parent, &name);
         let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
-        let result = write_all(&tmp, files)
-            .and_then(|()| {
-                let marker = tmp.join(MARKER);
-                fs::write(&marker, ownership::MARKER_TEXT).map_err(|e| OutputError::Io(marker, e))
-            })
-            .and_then(|()| swap_in(&tmp, &self.out));
-        if result.is_err() {
-            let _ = fs::remove_dir_all(&tmp);
+        if tmp.exists() {
+            fs::remove_dir_all(&tmp).map_err(|e| OutputError::Io(tmp.clone(), e))?;
         }
-        result
+        fs::create_dir_all(&tmp).map_err(|e| OutputError::Io(tmp.clone(), e))?;
+        Ok(StagedOutput {
+            lock: self,
+            tmp,
+            dirs: Mutex::new(HashSet::new()),
+            error: Mutex::new(None),
+            ledger: Ledger::default(),
+            finished: false,
+        })
+    }
+
+    /// Writes `files`, and the [`MARKER`], as the new content of the output
+    /// and swaps it in.
+    pub fn write_site(&self, files: &[OutputFile]) -> Result<(), OutputError> {
+        let staged = self.stage()?;
+        for f in files {
+            staged.put(f.clone(), "the site");
+        }
+        if let Some(c) = staged.ledger.clashes().first() {
+            return Err(OutputError::BadPath(format!("{} (given twice)", c.path)));
+        }
+        staged.finish()
+    }
+}
+
+/// The new content of an output, written file by file into a temporary
+/// folder while the build runs (see [`OutputLock::stage`]).
+pub struct StagedOutput<'a> {
+    lock: &'a OutputLock,
+    tmp: PathBuf,
+    /// Folders made so far (each once).
+    dirs: Mutex<HashSet<PathBuf>>,
+    /// The first write that failed; the rest are skipped.
+    error: Mutex<Option<OutputError>>,
+    /// Paths written, and clashes.
+    pub ledger: Ledger,
+    finished: bool,
+}
+
+impl StagedOutput<'_> {
+    fn write(&self, file: &OutputFile) -> Result<(), OutputError> {
+        let rel =
+            safe_relative(&file.path).ok_or_else(|| OutputError::BadPath(file.path.clone()))?;
+        let dest = self.tmp.join(rel);
+        if let Some(dir) = dest.parent() {
+            let known = self
+                .dirs
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .contains(dir);
+            if !known {
+                fs::create_dir_all(dir).map_err(|e| OutputError::Io(dir.to_path_buf(), e))?;
+                self.dirs
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .insert(dir.to_path_buf());
+            }
+        }
+        fs::write(&dest, &file.bytes).map_err(|e| OutputError::Io(dest.clone(), e))
+    }
+
+    /// The first write error, if any (the build must not be swapped in).
+    pub fn take_error(&self) -> Option<OutputError> {
+        self.error
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+    }
+
+    /// Writes the [`MARKER`] and swaps the folder in place of the output.
+    pub fn finish(mut self) -> Result<(), OutputError> {
+        if let Some(e) = self.take_error() {
+            return Err(e);
+        }
+        let marker = self.tmp.join(MARKER);
+        fs::write(&marker, ownership::MARKER_TEXT).map_err(|e| OutputError::Io(marker, e))?;
+        swap_in(&self.tmp, &self.lock.out)?;
+        self.finished = true;
+        Ok(())
+    }
+}
+
+impl Sink for StagedOutput<'_> {
+    fn put(&self, file: OutputFile, origin: &str) {
+        if !self.ledger.claim(&file.path, origin) {
+            return;
+        }
+        let mut error = self.error.lock().unwrap_or_else(PoisonError::into_inner);
+        if error.is_some() {
+            return;
+        }
+        drop(error);
+        if let Err(e) = self.write(&file) {
+            error = self.error.lock().unwrap_or_else(PoisonError::into_inner);
+            error.get_or_insert(e);
+        }
+    }
+}
+
+impl Drop for StagedOutput<'_> {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = fs::remove_dir_all(&self.tmp);
+        }
     }
 }
 
@@ -236,34 +339,6 @@ fn remove_stale_temps(parent: &Path, name: &str) {
             }
         }
     }
-}
-
-fn write_all(tmp: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
-    if tmp.exists() {
-        fs::remove_dir_all(tmp).map_err(|e| OutputError::Io(tmp.to_path_buf(), e))?;
-    }
-    fs::create_dir_all(tmp).map_err(|e| OutputError::Io(tmp.to_path_buf(), e))?;
-    // Folders first (in order, each once), then the files on every core.
-    let mut dests = Vec::with_capacity(files.len());
-    let mut dirs = std::collections::BTreeSet::new();
-    for f in files {
-        let rel = safe_relative(&f.path).ok_or_else(|| OutputError::BadPath(f.path.clone()))?;
-        let dest = tmp.join(rel);
-        if let Some(dir) = dest.parent() {
-            dirs.insert(dir.to_path_buf());
-        }
-        dests.push(dest);
-    }
-    for dir in &dirs {
-        fs::create_dir_all(dir).map_err(|e| OutputError::Io(dir.clone(), e))?;
-    }
-    use rayon::prelude::*;
-    dests
-        .par_iter()
-        .zip(files.par_iter())
-        .try_for_each(|(dest, f)| {
-            fs::write(dest, &f.bytes).map_err(|e| OutputError::Io(dest.clone(), e))
-        })
 }
 
 /// `a/b/c.html` → a relative path with only normal components.

@@ -180,42 +180,63 @@ impl Renderer {
     }
 
     /// Renders every page of the site, plus sitemap.xml, robots.txt and the
-    /// theme's static files. Template errors are reported once each, however
-    /// many pages hit them.
+    /// theme's static files, into memory. Template errors are reported once
+    /// each, however many pages hit them.
     pub fn render_site(&self, site: &Site) -> (Vec<OutputFile>, Vec<Diagnostic>) {
-        let mut files = Vec::new();
+        let files = std::sync::Mutex::new(Vec::new());
+        let diags = self.render_site_into(site, &|f| {
+            files
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .push(f);
+        });
+        let files = files
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        (files, diags)
+    }
+
+    /// [`Self::render_site`], handing each file to `put` as soon as it is
+    /// rendered (from the rendering threads), so nothing is held.
+    pub fn render_site_into(
+        &self,
+        site: &Site,
+        put: &(dyn Fn(OutputFile) + Sync),
+    ) -> Vec<Diagnostic> {
         let mut diags = Vec::new();
-        let mut push = |r: Result<OutputFile, Diagnostic>, files: &mut Vec<OutputFile>| match r {
-            Ok(f) => files.push(f),
+        let mut push = |r: Result<OutputFile, Diagnostic>| match r {
+            Ok(f) => put(f),
             Err(d) => diags.push(d),
         };
-        push(self.render_home(site), &mut files);
+        push(self.render_home(site));
         for c in site.categories.iter().skip(1) {
-            push(self.render_category(site, c.id), &mut files);
+            push(self.render_category(site, c.id));
         }
-        let pages: Vec<Result<OutputFile, Diagnostic>> = site
+        let page_errors: Vec<Diagnostic> = site
             .pages
             .par_iter()
-            .map(|p| self.render_page(site, p.id))
+            .filter_map(|p| match self.render_page(site, p.id) {
+                Ok(f) => {
+                    put(f);
+                    None
+                }
+                Err(d) => Some(d),
+            })
             .collect();
-        for r in pages {
-            push(r, &mut files);
-        }
-        push(self.render_questions(site), &mut files);
-        push(
-            self.render_plain(site, "search.html", "search", "search/index.html"),
-            &mut files,
-        );
-        push(
-            self.render_plain(site, "404.html", "404", "404.html"),
-            &mut files,
-        );
+        diags.extend(page_errors);
+        let mut push = |r: Result<OutputFile, Diagnostic>| match r {
+            Ok(f) => put(f),
+            Err(d) => diags.push(d),
+        };
+        push(self.render_questions(site));
+        push(self.render_plain(site, "search.html", "search", "search/index.html"));
+        push(self.render_plain(site, "404.html", "404", "404.html"));
         for p in &site.pages {
             for alias in &p.front.aliases {
-                files.push(seo::redirect(alias, &self.url(&p.path), &self.site_ctx));
+                put(seo::redirect(alias, &self.url(&p.path), &self.site_ctx));
             }
         }
-        files.push(seo::sitemap(site, &self.site_ctx));
+        put(seo::sitemap(site, &self.site_ctx));
         if self.is_main_language(site) {
             let sitemaps: Vec<String> = self
                 .languages
@@ -223,12 +244,12 @@ impl Renderer {
                 .iter()
                 .map(|l| format!("{}{}sitemap.xml", self.site_ctx.base_url, l.root))
                 .collect();
-            files.push(seo::robots(&sitemaps));
+            put(seo::robots(&sitemaps));
         }
         for (rel, bytes) in self.statics.iter().filter(|_| self.is_main_language(site)) {
-            files.push(OutputFile::new(format!("assets/{rel}"), bytes.clone()));
+            put(OutputFile::new(format!("assets/{rel}"), bytes.clone()));
         }
-        (files, dedup(diags))
+        dedup(diags)
     }
 
     /// The site's own language (not a translation): it owns the shared
