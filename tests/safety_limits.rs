@@ -235,3 +235,36 @@ fn serve_rejects_a_request_with_two_host_headers() {
     // One Host header is still fine.
     assert_eq!(server.get("/").status, 200);
 }
+
+#[test]
+fn refund_rules_flag_does_not_echo_a_foreign_file() {
+    let site = TempSite::from_fixture("basic");
+    let marker = "SECRET-7f3a9c";
+    let files = [
+        format!("root:x:0:0:{marker}:/root:/bin/bash\ndaemon:x:1:1::/:/bin/false\n"),
+        format!("{marker}: [unclosed\n"),
+        format!("password = {marker}\n"),
+        format!("title: {marker}\nversion: 1\n"),
+        format!("- {marker}\n"),
+    ];
+    for text in &files {
+        site.write("secret.txt", text);
+        let secret = site.path("secret.txt");
+        let out = site.run(&[
+            "refund",
+            "--category",
+            "image",
+            "--purchased",
+            "2026-01-01",
+            "--rules",
+            secret.to_str().unwrap(),
+        ]);
+        let (err, outp) = (stderr(&out), common::stdout(&out));
+        assert_eq!(out.status.code(), Some(1), "{text}: {err}");
+        assert!(
+            !err.contains(marker) && !outp.contains(marker),
+            "{text}: {err}{outp}"
+        );
+        assert!(err.contains("not a refund rules file"), "{err}");
+    }
+}

@@ -28,6 +28,34 @@ pub const DEFAULT_RULES_PATH: &str = "content/refund-rules.yaml";
 
 /// Reads `root/rel` and validates it. `rel` is how diagnostics name the file.
 pub fn load(root: &Path, rel: &Path) -> Result<Rules, Vec<Diagnostic>> {
+    parse(rel, &read(root, rel)?)
+}
+
+/// [`load`] for a file named on the command line (`refund --rules FILE`),
+/// which may be any file at all (`/etc/passwd`): when it does not even
+/// parse as rules, the error gives the place only, never the file's
+/// content (no source line, no value quoted by the YAML parser). A file
+/// of the rules' shape is reported in full, as [`load`] does.
+pub fn load_named(root: &Path, rel: &Path) -> Result<Rules, Vec<Diagnostic>> {
+    let text = read(root, rel)?;
+    match yaml::parse::<Rules>(Fragment::whole_file(rel, &text)) {
+        Ok(rules) => validated(rel, &text, rules),
+        Err(d) => Err(vec![Diagnostic {
+            message: "not a refund rules file (its content is not shown, as it was named \
+                      with --rules)"
+                .to_owned(),
+            source_line: None,
+            help: Some(format!(
+                "the rules' format is described in docs/refund.md; the \
+                 site's own rules are {DEFAULT_RULES_PATH}"
+            )),
+            ..d
+        }]),
+    }
+}
+
+/// The text of `root/rel`, which must be UTF-8.
+fn read(root: &Path, rel: &Path) -> Result<String, Vec<Diagnostic>> {
     let path = root.join(rel);
     let text = match std::fs::read(&path) {
         Ok(bytes) => match String::from_utf8(bytes) {
@@ -48,12 +76,17 @@ pub fn load(root: &Path, rel: &Path) -> Result<Rules, Vec<Diagnostic>> {
             )]);
         }
     };
-    parse(rel, &text)
+    Ok(text)
 }
 
 /// Parses and validates rules text; `file` names it in diagnostics.
 pub fn parse(file: &Path, text: &str) -> Result<Rules, Vec<Diagnostic>> {
     let rules: Rules = yaml::parse(Fragment::whole_file(file, text)).map_err(|d| vec![d])?;
+    validated(file, text, rules)
+}
+
+/// `rules` (parsed from `text`) when valid, else located problems.
+fn validated(file: &Path, text: &str, rules: Rules) -> Result<Rules, Vec<Diagnostic>> {
     let problems = rules.validate();
     if problems.is_empty() {
         return Ok(rules);
