@@ -268,3 +268,42 @@ fn refund_rules_flag_does_not_echo_a_foreign_file() {
         assert!(err.contains("not a refund rules file"), "{err}");
     }
 }
+
+#[test]
+fn nul_in_a_page_body_never_reaches_the_html_or_search() {
+    let site = TempSite::from_fixture("basic");
+    site.write(
+        "content/billing/nul.md",
+        "---\ntitle: nul page\n---\n### Nul\0question?\ntext a\0b\n\n```\ncode\0x\n```\n\n\
+         <div>raw\0html</div>\n\ninline <b>x\0</b> `c\0d`\n",
+    );
+    let out = site.run(&["build"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let tree = common::tree(&site.path("public"));
+    for (path, bytes) in &tree {
+        if [".html", ".xml", ".json", ".txt", ".js", ".css"]
+            .iter()
+            .any(|e| path.ends_with(e))
+        {
+            assert!(!bytes.contains(&0), "NUL in {path}");
+        }
+    }
+    let page = String::from_utf8(tree["billing/nul/index.html"].clone()).unwrap();
+    for s in [
+        "Nul\u{FFFD}question?",
+        "a\u{FFFD}b",
+        "code\u{FFFD}x",
+        "c\u{FFFD}d",
+    ] {
+        assert!(page.contains(s), "{s} missing: {page}");
+    }
+    for mode in [
+        &["search", "Nul", "--json"][..],
+        &["search", "Nul", "--json", "--static"],
+    ] {
+        let out = run_in(&site, mode);
+        let json = common::stdout(&out);
+        assert!(json.contains("Nul\u{FFFD}question?"), "{mode:?}: {json}");
+        assert!(!json.contains('\0') && !json.contains("\\u0000"), "{json}");
+    }
+}

@@ -68,7 +68,7 @@ pub fn reload_page(
     }
     let source = crate::model::SourceFile {
         shown: shown.to_path_buf(),
-        text,
+        text: front_matter::replace_nul_in_body(text, body_start),
         body_start,
     };
     let src = || markdown::Source {

@@ -246,7 +246,7 @@ fn load_language(
                     c.weight = fm.weight.unwrap_or(0);
                     c.index = Some(SourceFile {
                         shown,
-                        text,
+                        text: front_matter::replace_nul_in_body(text, body_start),
                         body_start,
                     });
                 }
@@ -286,7 +286,7 @@ fn load_language(
         let title = front.title.clone().unwrap_or_else(|| stem.clone());
         let source = SourceFile {
             shown,
-            text,
+            text: front_matter::replace_nul_in_body(text, body_start),
             body_start,
         };
         let outline = markdown::outline(markdown::Source {
