@@ -307,3 +307,31 @@ fn nul_in_a_page_body_never_reaches_the_html_or_search() {
         assert!(!json.contains('\0') && !json.contains("\\u0000"), "{json}");
     }
 }
+
+#[test]
+fn updated_that_is_not_a_calendar_day_is_a_located_error() {
+    for (value, words) in [
+        ("2026-02-30", "not a day of the calendar"),
+        ("2025-02-29", "not a day of the calendar"),
+        ("2026-13-01", "not a day of the calendar"),
+        ("yesterday", "YYYY-MM-DD"),
+    ] {
+        let site = TempSite::from_fixture("basic");
+        site.write(
+            "content/billing/dated.md",
+            format!("---\ntitle: dated\nweight: 2\nupdated: {value}\n---\n### Q?\nA.\n"),
+        );
+        let out = site.run(&["check"]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{value}: {err}");
+        assert!(err.contains("content/billing/dated.md:4:1"), "{err}");
+        assert!(err.contains(words), "{err}");
+    }
+    let site = TempSite::from_fixture("basic");
+    site.write(
+        "content/billing/dated.md",
+        "---\ntitle: dated\nupdated: 2024-02-29\n---\n### Q?\nA.\n",
+    );
+    let out = site.run(&["check"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}

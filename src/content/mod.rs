@@ -297,10 +297,20 @@ fn load_language(
         let id = pages.len();
         let path = format!("{}{}/", categories[cat].path, slug);
         categories[cat].pages.push(id);
-        let updated = front
-            .updated
-            .clone()
-            .or_else(|| git_dates.get(&rel).cloned());
+        let updated = match front.updated.as_deref().map(check_updated) {
+            Some(Err(msg)) => {
+                let front_text = &source.text[..source.body_start];
+                let at = front_text
+                    .match_indices("updated:")
+                    .find(|&(i, _)| i == 0 || front_text.as_bytes()[i - 1] == b'\n')
+                    .map_or(0, |(i, _)| i);
+                diags.push(Diagnostic::error(&source.shown, &source.text, at, msg));
+                None
+            }
+            Some(Ok(())) => front.updated.clone(),
+            None => None,
+        }
+        .or_else(|| git_dates.get(&rel).cloned());
         pages.push(Page {
             id,
             key,
@@ -500,4 +510,18 @@ fn content_rel(shown: &Path) -> String {
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// Front matter `updated` must be a real calendar day, `YYYY-MM-DD`: it
+/// is shown on the page and becomes the sitemap's `<lastmod>`.
+fn check_updated(value: &str) -> Result<(), String> {
+    match refund::Date::parse(value) {
+        Ok(_) => Ok(()),
+        Err(refund::DateProblem::Impossible) => {
+            Err(format!("`updated: {value}` is not a day of the calendar"))
+        }
+        Err(_) => Err(format!(
+            "`updated: {value}` is not a date: write YYYY-MM-DD"
+        )),
+    }
 }
