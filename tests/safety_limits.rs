@@ -335,3 +335,46 @@ fn updated_that_is_not_a_calendar_day_is_a_located_error() {
     let out = site.run(&["check"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
+
+#[test]
+fn file_names_with_space_hash_question_percent_are_percent_encoded_in_urls() {
+    let site = TempSite::from_fixture("basic");
+    site.write(
+        "content/billing/a b#c?d%.md",
+        "---\ntitle: odd name\nweight: 5\n---\n### Odd?\nYes.\n",
+    );
+    site.write(
+        "content/billing/说明.md",
+        "---\ntitle: cjk name\nweight: 6\n---\n### Cjk?\nYes.\n",
+    );
+    let out = site.run(&["build"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let read = |p: &str| std::fs::read_to_string(site.path(p)).unwrap();
+    let category = read("public/billing/index.html");
+    assert!(
+        category.contains("href=\"/docs/billing/a%20b%23c%3Fd%25/\""),
+        "{category}"
+    );
+    assert!(
+        category.contains("href=\"/docs/billing/说明/\""),
+        "{category}"
+    );
+    let sitemap = read("public/sitemap.xml");
+    assert!(
+        sitemap.contains("<loc>https://help.test/docs/billing/a%20b%23c%3Fd%25/</loc>"),
+        "{sitemap}"
+    );
+    assert!(
+        sitemap.contains("<loc>https://help.test/docs/billing/%E8%AF%B4%E6%98%8E/</loc>"),
+        "{sitemap}"
+    );
+    assert!(sitemap.is_ascii(), "{sitemap}");
+    // The page itself is written at the decoded path.
+    let page = read("public/billing/a b#c?d%/index.html");
+    assert!(page.contains("odd name"), "{page}");
+    // And the preview server finds it at the encoded URL.
+    let server = serve_support::Server::start(site.root());
+    let reply = server.get("/billing/a%20b%23c%3Fd%25/");
+    assert_eq!(reply.status, 200, "{}", reply.head);
+    assert!(reply.text().contains("odd name"));
+}
