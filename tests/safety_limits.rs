@@ -378,3 +378,33 @@ fn file_names_with_space_hash_question_percent_are_percent_encoded_in_urls() {
     assert_eq!(reply.status, 200, "{}", reply.head);
     assert!(reply.text().contains("odd name"));
 }
+
+#[test]
+fn missing_image_is_a_warning_in_build_and_an_error_in_check() {
+    let site = TempSite::from_fixture("basic");
+    site.write(
+        "content/billing/pics.md",
+        "---\ntitle: pics\nweight: 3\n---\n### Where?\nSee ![x](img/missing.png) and ![y](img/here.png).\n",
+    );
+    site.write("content/billing/img/here.png", [0x89u8, b'P', b'N', b'G']);
+    let at = "content/billing/pics.md:6:5";
+    let out = site.run(&["build"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("warning: image `img/missing.png`"), "{err}");
+    assert!(err.contains(at), "{err}");
+    assert!(!err.contains("image `img/here.png`"), "{err}");
+    // The image found is linked where it is published.
+    let page = std::fs::read_to_string(site.path("public/billing/pics/index.html")).unwrap();
+    assert!(
+        page.contains("src=\"/docs/billing/img/here.png\""),
+        "{page}"
+    );
+    assert!(site.path("public/billing/img/here.png").is_file());
+
+    let out = site.run(&["check"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("error: image `img/missing.png`"), "{err}");
+    assert!(err.contains(at), "{err}");
+}

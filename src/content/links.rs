@@ -3,6 +3,9 @@
 
 use std::collections::{HashMap, HashSet};
 
+use std::path::Path;
+
+use crate::diag::Severity;
 use crate::markdown::LinkResolver;
 
 /// Every link target of the site: markdown files and their anchors.
@@ -10,8 +13,19 @@ use crate::markdown::LinkResolver;
 pub struct LinkIndex {
     /// Site root path (`/` or `/help/`).
     root_path: String,
+    /// When images are checked: where content/ is, where its files are
+    /// published (the site's own root path, shared by translations), and
+    /// how a missing one is reported.
+    images: Option<ImageCheck>,
     /// Content-relative file (`billing/refund.md`) → (URL path, anchors).
     targets: HashMap<String, Target>,
+}
+
+#[derive(Debug)]
+struct ImageCheck {
+    content_dir: std::path::PathBuf,
+    assets_root: String,
+    missing: Severity,
 }
 
 #[derive(Debug)]
@@ -24,8 +38,25 @@ impl LinkIndex {
     pub fn new(root_path: &str) -> Self {
         LinkIndex {
             root_path: root_path.to_owned(),
+            images: None,
             targets: HashMap::new(),
         }
+    }
+
+    /// Checks relative image sources against the files in `content_dir`
+    /// (published under `assets_root`); a missing one is `missing`.
+    pub fn check_images(
+        mut self,
+        content_dir: &Path,
+        assets_root: &str,
+        missing: Severity,
+    ) -> Self {
+        self.images = Some(ImageCheck {
+            content_dir: content_dir.to_path_buf(),
+            assets_root: assets_root.to_owned(),
+            missing,
+        });
+        self
     }
 
     /// Registers a file at `rel` (content-relative), built at URL `path`.
@@ -91,6 +122,36 @@ impl LinkResolver for PageLinks<'_> {
             url.push_str(a);
         }
         Ok(url)
+    }
+
+    /// Relative to the page's file, like links to pages; the URL becomes
+    /// where the file is published, since a page's URL is a folder of its
+    /// own (`img/a.png` from `billing/refund.md` is `/billing/img/a.png`,
+    /// not `/billing/refund/img/a.png`).
+    fn resolve_image(&self, dest: &str) -> Result<Option<String>, (Severity, String)> {
+        let Some(check) = &self.index.images else {
+            return Ok(None);
+        };
+        let end = dest.find(['?', '#']).unwrap_or(dest.len());
+        let (file, suffix) = dest.split_at(end);
+        let decoded = percent_decode(file);
+        let Some(rel) = join(self.from, &decoded) else {
+            return Err((
+                check.missing,
+                format!("image `{file}` leads outside content/"),
+            ));
+        };
+        if rel.is_empty() || !check.content_dir.join(&rel).is_file() {
+            return Err((
+                check.missing,
+                format!("image `{file}`: no such file (looked for content/{rel})"),
+            ));
+        }
+        Ok(Some(format!(
+            "{}{}{suffix}",
+            check.assets_root,
+            encode_path(&rel)
+        )))
     }
 }
 

@@ -351,7 +351,11 @@ fn load_language(
     }
 
     // Every link target, then render with links resolved.
-    let mut index = links::LinkIndex::new(&root_path);
+    let mut index = links::LinkIndex::new(&root_path).check_images(
+        &root.join(CONTENT_DIR),
+        &config.root_path(),
+        missing_image_severity(opts.strict),
+    );
     // A translation's files answer to their own name (`faq.en.md`) and to
     // the original's (`faq.md`), so translated links need no rewriting.
     for p in &pages {
@@ -510,6 +514,16 @@ fn content_rel(shown: &Path) -> String {
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// A missing image is a warning in `build` (the page still reads) and an
+/// error in `check`, whose job is to find it.
+pub(crate) fn missing_image_severity(strict: bool) -> Severity {
+    if strict {
+        Severity::Error
+    } else {
+        Severity::Warning
+    }
 }
 
 /// Front matter `updated` must be a real calendar day, `YYYY-MM-DD`: it
