@@ -450,7 +450,8 @@ pub fn search_docs(site: &Site) -> Vec<SearchDoc> {
             .map(|c| c.title.as_str())
             .collect();
         let category = category.join(" / ");
-        let url = format!("{}{}", site.root_path, p.path);
+        // The page folder as a URL (a file named `a b.md` is `a%20b/`).
+        let url = format!("{}{}", site.root_path, content::links::encode_path(&p.path));
         if p.is_article() {
             docs.push(SearchDoc {
                 title: p.title.clone(),

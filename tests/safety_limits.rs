@@ -6,7 +6,7 @@ mod serve_support;
 
 use std::time::{Duration, Instant};
 
-use common::{TempSite, stderr};
+use common::{TempSite, stderr, stdout};
 
 /// Runs `faqtory ARGS` in the site's folder, without `--root` (which
 /// `faqtory search` does not take).
@@ -234,4 +234,189 @@ fn serve_rejects_a_request_with_two_host_headers() {
     }
     // One Host header is still fine.
     assert_eq!(server.get("/").status, 200);
+}
+
+#[test]
+fn refund_rules_flag_does_not_echo_a_foreign_file() {
+    let site = TempSite::from_fixture("basic");
+    let marker = "SECRET-7f3a9c";
+    let files = [
+        format!("root:x:0:0:{marker}:/root:/bin/bash\ndaemon:x:1:1::/:/bin/false\n"),
+        format!("{marker}: [unclosed\n"),
+        format!("password = {marker}\n"),
+        format!("title: {marker}\nversion: 1\n"),
+        format!("- {marker}\n"),
+    ];
+    for text in &files {
+        site.write("secret.txt", text);
+        let secret = site.path("secret.txt");
+        let out = site.run(&[
+            "refund",
+            "--category",
+            "image",
+            "--purchased",
+            "2026-01-01",
+            "--rules",
+            secret.to_str().unwrap(),
+        ]);
+        let (err, outp) = (stderr(&out), common::stdout(&out));
+        assert_eq!(out.status.code(), Some(1), "{text}: {err}");
+        assert!(
+            !err.contains(marker) && !outp.contains(marker),
+            "{text}: {err}{outp}"
+        );
+        assert!(err.contains("not a refund rules file"), "{err}");
+    }
+}
+
+#[test]
+fn nul_in_a_page_body_never_reaches_the_html_or_search() {
+    let site = TempSite::from_fixture("basic");
+    site.write(
+        "content/billing/nul.md",
+        "---\ntitle: nul page\n---\n### Nul\0question?\ntext a\0b\n\n```\ncode\0x\n```\n\n\
+         <div>raw\0html</div>\n\ninline <b>x\0</b> `c\0d`\n",
+    );
+    let out = site.run(&["build"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let tree = common::tree(&site.path("public"));
+    for (path, bytes) in &tree {
+        if [".html", ".xml", ".json", ".txt", ".js", ".css"]
+            .iter()
+            .any(|e| path.ends_with(e))
+        {
+            assert!(!bytes.contains(&0), "NUL in {path}");
+        }
+    }
+    let page = String::from_utf8(tree["billing/nul/index.html"].clone()).unwrap();
+    for s in [
+        "Nul\u{FFFD}question?",
+        "a\u{FFFD}b",
+        "code\u{FFFD}x",
+        "c\u{FFFD}d",
+    ] {
+        assert!(page.contains(s), "{s} missing: {page}");
+    }
+    for mode in [
+        &["search", "Nul", "--json"][..],
+        &["search", "Nul", "--json", "--static"],
+    ] {
+        let out = run_in(&site, mode);
+        let json = common::stdout(&out);
+        assert!(json.contains("Nul\u{FFFD}question?"), "{mode:?}: {json}");
+        assert!(!json.contains('\0') && !json.contains("\\u0000"), "{json}");
+    }
+}
+
+#[test]
+fn updated_that_is_not_a_calendar_day_is_a_located_error() {
+    for (value, words) in [
+        ("2026-02-30", "not a day of the calendar"),
+        ("2025-02-29", "not a day of the calendar"),
+        ("2026-13-01", "not a day of the calendar"),
+        ("yesterday", "YYYY-MM-DD"),
+    ] {
+        let site = TempSite::from_fixture("basic");
+        site.write(
+            "content/billing/dated.md",
+            format!("---\ntitle: dated\nweight: 2\nupdated: {value}\n---\n### Q?\nA.\n"),
+        );
+        let out = site.run(&["check"]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{value}: {err}");
+        assert!(err.contains("content/billing/dated.md:4:1"), "{err}");
+        assert!(err.contains(words), "{err}");
+    }
+    let site = TempSite::from_fixture("basic");
+    site.write(
+        "content/billing/dated.md",
+        "---\ntitle: dated\nupdated: 2024-02-29\n---\n### Q?\nA.\n",
+    );
+    let out = site.run(&["check"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[test]
+fn file_names_with_space_hash_question_percent_are_percent_encoded_in_urls() {
+    let site = TempSite::from_fixture("basic");
+    site.write(
+        "content/billing/a b#c?d%.md",
+        "---\ntitle: odd name\nweight: 5\n---\n### Odd?\nYes.\n",
+    );
+    site.write(
+        "content/billing/说明.md",
+        "---\ntitle: cjk name\nweight: 6\n---\n### Cjk?\nYes.\n",
+    );
+    let out = site.run(&["build"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let read = |p: &str| std::fs::read_to_string(site.path(p)).unwrap();
+    let category = read("public/billing/index.html");
+    assert!(
+        category.contains("href=\"/docs/billing/a%20b%23c%3Fd%25/\""),
+        "{category}"
+    );
+    assert!(
+        category.contains("href=\"/docs/billing/说明/\""),
+        "{category}"
+    );
+    let sitemap = read("public/sitemap.xml");
+    assert!(
+        sitemap.contains("<loc>https://help.test/docs/billing/a%20b%23c%3Fd%25/</loc>"),
+        "{sitemap}"
+    );
+    assert!(
+        sitemap.contains("<loc>https://help.test/docs/billing/%E8%AF%B4%E6%98%8E/</loc>"),
+        "{sitemap}"
+    );
+    assert!(sitemap.is_ascii(), "{sitemap}");
+    // Search results link to the encoded URL too, in both engines.
+    for engine in [
+        &["search", "Odd", "--json"][..],
+        &["search", "Odd", "--json", "--static"],
+    ] {
+        let found = run_in(&site, engine);
+        assert!(
+            stdout(&found).contains("/docs/billing/a%20b%23c%3Fd%25/#"),
+            "{engine:?}: {}",
+            stdout(&found)
+        );
+    }
+    // The page itself is written at the decoded path.
+    let page = read("public/billing/a b#c?d%/index.html");
+    assert!(page.contains("odd name"), "{page}");
+    // And the preview server finds it at the encoded URL.
+    let server = serve_support::Server::start(site.root());
+    let reply = server.get("/billing/a%20b%23c%3Fd%25/");
+    assert_eq!(reply.status, 200, "{}", reply.head);
+    assert!(reply.text().contains("odd name"));
+}
+
+#[test]
+fn missing_image_is_a_warning_in_build_and_an_error_in_check() {
+    let site = TempSite::from_fixture("basic");
+    site.write(
+        "content/billing/pics.md",
+        "---\ntitle: pics\nweight: 3\n---\n### Where?\nSee ![x](img/missing.png) and ![y](img/here.png).\n",
+    );
+    site.write("content/billing/img/here.png", [0x89u8, b'P', b'N', b'G']);
+    let at = "content/billing/pics.md:6:5";
+    let out = site.run(&["build"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("warning: image `img/missing.png`"), "{err}");
+    assert!(err.contains(at), "{err}");
+    assert!(!err.contains("image `img/here.png`"), "{err}");
+    // The image found is linked where it is published.
+    let page = std::fs::read_to_string(site.path("public/billing/pics/index.html")).unwrap();
+    assert!(
+        page.contains("src=\"/docs/billing/img/here.png\""),
+        "{page}"
+    );
+    assert!(site.path("public/billing/img/here.png").is_file());
+
+    let out = site.run(&["check"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("error: image `img/missing.png`"), "{err}");
+    assert!(err.contains(at), "{err}");
 }

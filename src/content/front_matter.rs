@@ -59,6 +59,23 @@ pub fn split<'a>(file: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
     ))
 }
 
+/// `text` with every U+0000 in its body (from `body_start`) replaced by
+/// U+FFFD, as CommonMark requires (§2.3); pulldown-cmark passes NULs
+/// through to text, code and titles. One character for one, so lines and
+/// columns of diagnostics stay where they were. (A NUL in the front matter
+/// is a YAML error of its own.)
+pub fn replace_nul_in_body(text: String, body_start: usize) -> String {
+    match text.get(body_start..) {
+        Some(body) if body.contains('\0') => {
+            let mut out = String::with_capacity(text.len() + 8);
+            out.push_str(&text[..body_start]);
+            out.push_str(&body.replace('\0', "\u{FFFD}"));
+            out
+        }
+        _ => text,
+    }
+}
+
 /// Splits and parses the front matter into `T`.
 pub fn parse<T: DeserializeOwned + Default>(
     file: &Path,
@@ -106,5 +123,14 @@ mod tests {
         let t = "---\r\ntitle: x\r\n---\r\nbody";
         let s = split(Path::new("a.md"), t).unwrap();
         assert_eq!(&t[s.body_start..], "body");
+    }
+
+    #[test]
+    fn nul_in_body_becomes_replacement_character() {
+        let t = "---\ntitle: x\n---\na\0b\n".to_owned();
+        let s = split(Path::new("a.md"), &t).unwrap();
+        let r = replace_nul_in_body(t.clone(), s.body_start);
+        assert_eq!(r, "---\ntitle: x\n---\na\u{FFFD}b\n");
+        assert_eq!(replace_nul_in_body("ab".into(), 0), "ab");
     }
 }

@@ -68,7 +68,7 @@ pub fn reload_page(
     }
     let source = crate::model::SourceFile {
         shown: shown.to_path_buf(),
-        text,
+        text: front_matter::replace_nul_in_body(text, body_start),
         body_start,
     };
     let src = || markdown::Source {
@@ -88,7 +88,11 @@ pub fn reload_page(
         return PageEdit::Structural;
     }
 
-    let index = link_index(site);
+    let index = link_index(site).check_images(
+        &site.root.join(super::CONTENT_DIR),
+        &site.config.root_path(),
+        super::missing_image_severity(opts.strict),
+    );
     let console = console_of(&site.config, opts);
     let rel = content_rel(shown);
     let resolver = index.resolver_for(&rel);

@@ -3,6 +3,9 @@
 
 use std::collections::{HashMap, HashSet};
 
+use std::path::Path;
+
+use crate::diag::Severity;
 use crate::markdown::LinkResolver;
 
 /// Every link target of the site: markdown files and their anchors.
@@ -10,8 +13,19 @@ use crate::markdown::LinkResolver;
 pub struct LinkIndex {
     /// Site root path (`/` or `/help/`).
     root_path: String,
+    /// When images are checked: where content/ is, where its files are
+    /// published (the site's own root path, shared by translations), and
+    /// how a missing one is reported.
+    images: Option<ImageCheck>,
     /// Content-relative file (`billing/refund.md`) → (URL path, anchors).
     targets: HashMap<String, Target>,
+}
+
+#[derive(Debug)]
+struct ImageCheck {
+    content_dir: std::path::PathBuf,
+    assets_root: String,
+    missing: Severity,
 }
 
 #[derive(Debug)]
@@ -24,8 +38,25 @@ impl LinkIndex {
     pub fn new(root_path: &str) -> Self {
         LinkIndex {
             root_path: root_path.to_owned(),
+            images: None,
             targets: HashMap::new(),
         }
+    }
+
+    /// Checks relative image sources against the files in `content_dir`
+    /// (published under `assets_root`); a missing one is `missing`.
+    pub fn check_images(
+        mut self,
+        content_dir: &Path,
+        assets_root: &str,
+        missing: Severity,
+    ) -> Self {
+        self.images = Some(ImageCheck {
+            content_dir: content_dir.to_path_buf(),
+            assets_root: assets_root.to_owned(),
+            missing,
+        });
+        self
     }
 
     /// Registers a file at `rel` (content-relative), built at URL `path`.
@@ -80,7 +111,7 @@ impl LinkResolver for PageLinks<'_> {
         let target = self.index.targets.get(&target_rel).ok_or_else(|| {
             format!("link to `{file}`: no such page (looked for content/{target_rel})")
         })?;
-        let mut url = format!("{}{}", self.index.root_path, target.path);
+        let mut url = format!("{}{}", self.index.root_path, encode_path(&target.path));
         if let Some(a) = anchor {
             if !a.is_empty() && !target.anchors.contains(&percent_decode(a)) {
                 return Err(format!(
@@ -91,6 +122,36 @@ impl LinkResolver for PageLinks<'_> {
             url.push_str(a);
         }
         Ok(url)
+    }
+
+    /// Relative to the page's file, like links to pages; the URL becomes
+    /// where the file is published, since a page's URL is a folder of its
+    /// own (`img/a.png` from `billing/refund.md` is `/billing/img/a.png`,
+    /// not `/billing/refund/img/a.png`).
+    fn resolve_image(&self, dest: &str) -> Result<Option<String>, (Severity, String)> {
+        let Some(check) = &self.index.images else {
+            return Ok(None);
+        };
+        let end = dest.find(['?', '#']).unwrap_or(dest.len());
+        let (file, suffix) = dest.split_at(end);
+        let decoded = percent_decode(file);
+        let Some(rel) = join(self.from, &decoded) else {
+            return Err((
+                check.missing,
+                format!("image `{file}` leads outside content/"),
+            ));
+        };
+        if rel.is_empty() || !check.content_dir.join(&rel).is_file() {
+            return Err((
+                check.missing,
+                format!("image `{file}`: no such file (looked for content/{rel})"),
+            ));
+        }
+        Ok(Some(format!(
+            "{}{}{suffix}",
+            check.assets_root,
+            encode_path(&rel)
+        )))
     }
 }
 
@@ -115,6 +176,63 @@ fn join(from: &str, dest: &str) -> Option<String> {
         }
     }
     Some(parts.join("/"))
+}
+
+/// A site path (made of folder and file names) as it goes into a URL:
+/// `%XX` for what would end or change the path (`?`, `#`, `%`), blanks,
+/// control characters, and what may not stand in a URL or an attribute
+/// (the WHATWG path percent-encode set, plus `%`, `\`, `|`, `^`, `'`).
+/// `/` stays; other non-ASCII stays as UTF-8, which browsers accept in
+/// `href` ([`encode_non_ascii`] makes it ASCII for the sitemap).
+pub fn encode_path(path: &str) -> std::borrow::Cow<'_, str> {
+    let needs = |b: u8| {
+        b < 0x20
+            || b == 0x7f
+            || matches!(
+                b,
+                b' ' | b'"'
+                    | b'#'
+                    | b'%'
+                    | b'<'
+                    | b'>'
+                    | b'?'
+                    | b'`'
+                    | b'{'
+                    | b'}'
+                    | b'\\'
+                    | b'|'
+                    | b'^'
+                    | b'\''
+            )
+    };
+    if !path.bytes().any(needs) {
+        return std::borrow::Cow::Borrowed(path);
+    }
+    let mut out = String::with_capacity(path.len() + 16);
+    for c in path.chars() {
+        match u8::try_from(c) {
+            Ok(b) if needs(b) => out.push_str(&format!("%{b:02X}")),
+            _ => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// `url` with every non-ASCII character as `%XX` of its UTF-8 bytes, as
+/// the sitemap protocol asks (RFC 3986 URLs).
+pub fn encode_non_ascii(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    for c in url.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    out
 }
 
 /// Decodes `%XX` escapes (authors may percent-encode Chinese file names).
@@ -198,5 +316,14 @@ mod tests {
         let ix = index();
         let r = ix.resolver_for("cloud-market/faq.md");
         assert_eq!(r.resolve("../img/a.png").unwrap(), "../img/a.png");
+    }
+
+    #[test]
+    fn paths_are_percent_encoded_for_urls() {
+        assert_eq!(encode_path("billing/退款/"), "billing/退款/");
+        assert_eq!(encode_path("a/a b#c?d%/"), "a/a%20b%23c%3Fd%25/");
+        assert_eq!(encode_path("x\u{1}\"<>'/"), "x%01%22%3C%3E%27/");
+        assert_eq!(percent_decode(&encode_path("a b#c?d%")), "a b#c?d%");
+        assert_eq!(encode_non_ascii("/退/a%20b"), "/%E9%80%80/a%20b");
     }
 }

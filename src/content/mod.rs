@@ -248,7 +248,7 @@ fn load_language(
                     c.weight = fm.weight.unwrap_or(0);
                     c.index = Some(SourceFile {
                         shown,
-                        text,
+                        text: front_matter::replace_nul_in_body(text, body_start),
                         body_start,
                     });
                 }
@@ -288,7 +288,7 @@ fn load_language(
         let title = front.title.clone().unwrap_or_else(|| stem.clone());
         let source = SourceFile {
             shown,
-            text,
+            text: front_matter::replace_nul_in_body(text, body_start),
             body_start,
         };
         let outline = markdown::outline(markdown::Source {
@@ -299,10 +299,20 @@ fn load_language(
         let id = pages.len();
         let path = format!("{}{}/", categories[cat].path, slug);
         categories[cat].pages.push(id);
-        let updated = front
-            .updated
-            .clone()
-            .or_else(|| git_dates.get(&rel).cloned());
+        let updated = match front.updated.as_deref().map(check_updated) {
+            Some(Err(msg)) => {
+                let front_text = &source.text[..source.body_start];
+                let at = front_text
+                    .match_indices("updated:")
+                    .find(|&(i, _)| i == 0 || front_text.as_bytes()[i - 1] == b'\n')
+                    .map_or(0, |(i, _)| i);
+                diags.push(Diagnostic::error(&source.shown, &source.text, at, msg));
+                None
+            }
+            Some(Ok(())) => front.updated.clone(),
+            None => None,
+        }
+        .or_else(|| git_dates.get(&rel).cloned());
         pages.push(Page {
             id,
             key,
@@ -351,7 +361,11 @@ fn load_language(
     }
 
     // Every link target, then render with links resolved.
-    let mut index = links::LinkIndex::new(&root_path);
+    let mut index = links::LinkIndex::new(&root_path).check_images(
+        &root.join(CONTENT_DIR),
+        &config.root_path(),
+        missing_image_severity(opts.strict),
+    );
     // A translation's files answer to their own name (`faq.en.md`) and to
     // the original's (`faq.md`), so translated links need no rewriting.
     for p in &pages {
@@ -473,4 +487,28 @@ fn content_rel(shown: &Path) -> String {
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// A missing image is a warning in `build` (the page still reads) and an
+/// error in `check`, whose job is to find it.
+pub(crate) fn missing_image_severity(strict: bool) -> Severity {
+    if strict {
+        Severity::Error
+    } else {
+        Severity::Warning
+    }
+}
+
+/// Front matter `updated` must be a real calendar day, `YYYY-MM-DD`: it
+/// is shown on the page and becomes the sitemap's `<lastmod>`.
+fn check_updated(value: &str) -> Result<(), String> {
+    match refund::Date::parse(value) {
+        Ok(_) => Ok(()),
+        Err(refund::DateProblem::Impossible) => {
+            Err(format!("`updated: {value}` is not a day of the calendar"))
+        }
+        Err(_) => Err(format!(
+            "`updated: {value}` is not a date: write YYYY-MM-DD"
+        )),
+    }
 }

@@ -78,6 +78,15 @@ pub fn apply<'a>(ctx: &mut Ctx<'a, '_>, items: &mut [Item<'a>]) {
                     *it = Item::raw("", "");
                     open.push(Close::Drop);
                 } else {
+                    if is_relative_path(dest_url)
+                        && let Some(resolver) = ctx.links
+                    {
+                        match resolver.resolve_image(dest_url) {
+                            Ok(Some(url)) => *dest_url = CowStr::from(url),
+                            Ok(None) => {}
+                            Err((severity, msg)) => ctx.diag(severity, at, msg),
+                        }
+                    }
                     open.push(Close::Keep);
                 }
             }
@@ -188,6 +197,19 @@ fn console_link(ctx: &mut Ctx<'_, '_>, rest: &str, title: &str, at: usize) -> Op
     Some(html)
 }
 
+/// A path relative to the page (`img/a.png`, `../x.png`): no scheme, not
+/// site-absolute, not protocol-relative, not a bare fragment.
+pub fn is_relative_path(dest: &str) -> bool {
+    if dest.is_empty() || dest.starts_with(['/', '#', '?', '\\']) {
+        return false;
+    }
+    let path_end = dest.find(['?', '#']).unwrap_or(dest.len());
+    !dest[..path_end]
+        .split('/')
+        .next()
+        .is_some_and(|first| first.contains(':'))
+}
+
 /// A relative link to another page's source (`../billing/refund.md#que2`).
 pub fn is_relative_md(dest: &str) -> bool {
     if dest.starts_with('/') || dest.starts_with('#') {
@@ -217,5 +239,21 @@ mod tests {
         assert!(!is_relative_md("/abs/x.md"));
         assert!(!is_relative_md("x.md.html"));
         assert!(!is_relative_md("#que2"));
+    }
+
+    #[test]
+    fn relative_paths() {
+        assert!(is_relative_path("img/a.png"));
+        assert!(is_relative_path("../a%20b.png?v=1"));
+        for d in [
+            "/a.png",
+            "//cdn.test/a.png",
+            "https://a.test/a.png",
+            "#x",
+            "",
+            "data:x",
+        ] {
+            assert!(!is_relative_path(d), "{d}");
+        }
     }
 }

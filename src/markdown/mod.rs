@@ -74,6 +74,15 @@ pub struct Console {
 pub trait LinkResolver {
     /// `Ok(url)` with the built URL, or `Err(message)` naming what is missing.
     fn resolve(&self, dest: &str) -> Result<String, String>;
+    /// A relative image source (`img/a.png`, relative to the page's file):
+    /// `Ok(Some(url))` to write instead, `Ok(None)` to keep it as written,
+    /// or how bad it is that the file is missing, and a message.
+    fn resolve_image(
+        &self,
+        _dest: &str,
+    ) -> Result<Option<String>, (crate::diag::Severity, String)> {
+        Ok(None)
+    }
 }
 
 /// Widgets a page may place (DIALECT.md §8).

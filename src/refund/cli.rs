@@ -75,11 +75,11 @@ pub fn run_with(
         );
         return EXIT_REQUEST;
     };
-    let rel = args
-        .rules
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(super::DEFAULT_RULES_PATH));
-    let rules = match super::load(site_root, &rel) {
+    let loaded = match &args.rules {
+        Some(named) => super::load_named(site_root, named),
+        None => super::load(site_root, Path::new(super::DEFAULT_RULES_PATH)),
+    };
+    let rules = match loaded {
         Ok(r) => r,
         Err(diags) => {
             for d in diags {

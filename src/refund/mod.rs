@@ -36,33 +36,64 @@ pub fn load(root: &Path, rel: &Path) -> Result<Rules, Vec<Diagnostic>> {
 /// [`load`] through the site's reader (its limits, links out of the site
 /// not followed: reported as the warning [`SiteFs::diagnostic`] makes).
 pub fn load_with(fs: &SiteFs, rel: &Path) -> Result<Rules, Vec<Diagnostic>> {
-    let path = fs.root().join(rel);
-    let text = match fs.read(&path) {
+    parse(rel, &read(fs, &fs.root().join(rel), rel)?)
+}
+
+/// [`load`] for a file named on the command line (`refund --rules FILE`),
+/// which may be any file at all (`/etc/passwd`): when it does not even
+/// parse as rules, the error gives the place only, never the file's
+/// content (no source line, no value quoted by the YAML parser). A file
+/// of the rules' shape is reported in full, as [`load`] does.
+pub fn load_named(root: &Path, rel: &Path) -> Result<Rules, Vec<Diagnostic>> {
+    // The file may live anywhere the user points; it is still read as a
+    // regular file under the size cap (a FIFO or /dev/zero cannot hang).
+    let path = root.join(rel);
+    let folder = path.parent().unwrap_or(root);
+    let text = read(&SiteFs::new(folder, &FilesConfig::default()), &path, rel)?;
+    match yaml::parse::<Rules>(Fragment::whole_file(rel, &text)) {
+        Ok(rules) => validated(rel, &text, rules),
+        Err(d) => Err(vec![Diagnostic {
+            message: "not a refund rules file (its content is not shown, as it was named \
+                      with --rules)"
+                .to_owned(),
+            source_line: None,
+            help: Some(format!(
+                "the rules' format is described in docs/refund.md; the \
+                 site's own rules are {DEFAULT_RULES_PATH}"
+            )),
+            ..d
+        }]),
+    }
+}
+
+/// The text of the rules file at `path` (named `rel`), which must be UTF-8.
+fn read(fs: &SiteFs, path: &Path, rel: &Path) -> Result<String, Vec<Diagnostic>> {
+    match fs.read(path) {
         Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(t) => t,
-            Err(_) => {
-                return Err(vec![Diagnostic::file_level(
-                    Severity::Error,
-                    rel,
-                    "the refund rules file is not valid UTF-8",
-                )]);
-            }
-        },
-        Err(ReadError::Io(e)) => {
-            return Err(vec![Diagnostic::file_level(
+            Ok(t) => Ok(t),
+            Err(_) => Err(vec![Diagnostic::file_level(
                 Severity::Error,
                 rel,
-                format!("cannot read the refund rules file: {e}"),
-            )]);
-        }
-        Err(e) => return Err(vec![fs.diagnostic(&path, &e)]),
-    };
-    parse(rel, &text)
+                "the refund rules file is not valid UTF-8",
+            )]),
+        },
+        Err(ReadError::Io(e)) => Err(vec![Diagnostic::file_level(
+            Severity::Error,
+            rel,
+            format!("cannot read the refund rules file: {e}"),
+        )]),
+        Err(e) => Err(vec![fs.diagnostic(path, &e)]),
+    }
 }
 
 /// Parses and validates rules text; `file` names it in diagnostics.
 pub fn parse(file: &Path, text: &str) -> Result<Rules, Vec<Diagnostic>> {
     let rules: Rules = yaml::parse(Fragment::whole_file(file, text)).map_err(|d| vec![d])?;
+    validated(file, text, rules)
+}
+
+/// `rules` (parsed from `text`) when valid, else located problems.
+fn validated(file: &Path, text: &str, rules: Rules) -> Result<Rules, Vec<Diagnostic>> {
     let problems = rules.validate();
     if problems.is_empty() {
         return Ok(rules);

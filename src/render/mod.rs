@@ -258,8 +258,13 @@ impl Renderer {
         site.root_path == site.config.root_path()
     }
 
+    /// The URL of the site path `path` (file names percent-encoded).
     fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.site_ctx.root)
+        format!(
+            "{}{}",
+            self.site_ctx.root,
+            crate::content::links::encode_path(path)
+        )
     }
 
     fn meta(&self, kind: &'static str, title: &str, description: &str, path: &str) -> Meta {

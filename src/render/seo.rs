@@ -42,7 +42,13 @@ pub fn sitemap(site: &Site, ctx: &SiteContext) -> OutputFile {
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     let mut url = |path: &str, lastmod: Option<&str>| {
-        let loc = xml_escape(&format!("{}{}{}", ctx.base_url, ctx.root, path));
+        // RFC 3986: file names percent-encoded, non-ASCII too.
+        let loc = xml_escape(&crate::content::links::encode_non_ascii(&format!(
+            "{}{}{}",
+            ctx.base_url,
+            ctx.root,
+            crate::content::links::encode_path(path)
+        )));
         let _ = write!(xml, "  <url><loc>{loc}</loc>");
         if let Some(d) = lastmod {
             let _ = write!(xml, "<lastmod>{}</lastmod>", xml_escape(d));
