@@ -18,7 +18,9 @@ pub const EXIT_USAGE: i32 = 2;
 #[command(
     name = "faqtory",
     version,
-    about = "Build FAQ help centers from markdown: precise in Chinese, one binary."
+    about = "Build FAQ help centers from markdown: precise in Chinese, one binary.",
+    after_help = "Example:\n  faqtory build --root ./help\n\n\
+                  See docs/dialect.md for how to write pages; README.md for a tour of every command."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -28,10 +30,18 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Build the site into the output folder (default: public/).
+    #[command(
+        after_help = "Example:\n  faqtory build --output /tmp/help --base-url https://help.example.com/\n\n\
+                      See docs/safety.md for what a build writes, and which output folders it refuses."
+    )]
     Build(BuildArgs),
     /// Run every check of a build and write nothing.
+    #[command(after_help = "Example:\n  faqtory check --root ./help\n\n\
+                      See docs/dialect.md for the rules pages are checked against.")]
     Check(RootArgs),
     /// Create a small working site in DIR.
+    #[command(after_help = "Example:\n  faqtory new /tmp/my-help\n\n\
+                      See docs/dialect.md for how to write its pages.")]
     New(NewArgs),
     /// Preview the site locally with live reload.
     Serve(crate::serve::ServeArgs),

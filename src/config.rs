@@ -33,7 +33,7 @@ pub struct Config {
     /// Theme folder name under `themes/`.
     #[serde(default = "default_theme")]
     pub theme: String,
-    /// The web console that pages link into (DIALECT.md §6).
+    /// The web console that pages link into (docs/dialect.md §6).
     #[serde(default)]
     pub console: Option<ConsoleConfig>,
     #[serde(default)]

@@ -136,7 +136,7 @@ impl Page {
     }
 }
 
-/// Front matter of a page (DIALECT.md §1). Unknown keys are errors.
+/// Front matter of a page (docs/dialect.md §1). Unknown keys are errors.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FrontMatter {

@@ -1,4 +1,4 @@
-//! The widgets pages may place with the widget directive (DIALECT.md §8),
+//! The widgets pages may place with the widget directive (docs/dialect.md §8),
 //! and the data and assets they bring into the site.
 //!
 //! Today there is one: `refund-calculator`, which needs the site's refund

@@ -1,4 +1,4 @@
-//! One test per dialect rule (DIALECT.md §1-9), each on the tricky inputs
+//! One test per dialect rule (docs/dialect.md §1-9), each on the tricky inputs
 //! issue 3 lists. Fixture snapshots (markdown_fixtures.rs) show whole pages;
 //! these assert the behaviour directly.
 

@@ -1,5 +1,5 @@
 //! Resolving links between pages (`../billing/refund.md#que2`) to built URLs,
-//! checking that the page and the anchor exist (DIALECT.md §9).
+//! checking that the page and the anchor exist (docs/dialect.md §9).
 
 use std::collections::{HashMap, HashSet};
 

@@ -1,4 +1,4 @@
-//! Anchor ids (DIALECT.md §1): derived from heading text, explicit ones
+//! Anchor ids (docs/dialect.md §1): derived from heading text, explicit ones
 //! checked, and every id on a page made unique.
 
 use std::collections::{HashMap, HashSet};

@@ -1,4 +1,4 @@
-//! Callouts (DIALECT.md §2): `>?` notes, `>!` warnings and GitHub alerts.
+//! Callouts (docs/dialect.md §2): `>?` notes, `>!` warnings and GitHub alerts.
 
 use pulldown_cmark::BlockQuoteKind;
 

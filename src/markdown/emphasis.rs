@@ -1,4 +1,4 @@
-//! CJK-friendly emphasis (DIALECT.md §3).
+//! CJK-friendly emphasis (docs/dialect.md §3).
 //!
 //! pulldown-cmark decides emphasis with CommonMark's flanking rules, which
 //! leave `**复议期：**如果` unclosed. This pass re-decides emphasis for one

@@ -1,4 +1,4 @@
-//! Soft line breaks in CJK text (DIALECT.md §4).
+//! Soft line breaks in CJK text (docs/dialect.md §4).
 
 use pulldown_cmark::Event;
 

@@ -1,4 +1,4 @@
-//! Links and images (DIALECT.md §1, §6, §7, §9): `[](id:x)` anchors, unsafe
+//! Links and images (docs/dialect.md §1, §6, §7, §9): `[](id:x)` anchors, unsafe
 //! URLs removed, console deep links, relative `.md` links resolved.
 
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};

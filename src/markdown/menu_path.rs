@@ -1,4 +1,4 @@
-//! UI labels and menu paths (DIALECT.md §5): `【X】` is a label, labels
+//! UI labels and menu paths (docs/dialect.md §5): `【X】` is a label, labels
 //! joined by `>` form a path. Labels may hold inline markdown (links,
 //! bold); a `【` never closed in the same inline container stays text.
 

@@ -1,4 +1,4 @@
-//! The FAQ dialect (../shared/DIALECT.md) rendered over pulldown-cmark events.
+//! The FAQ dialect (docs/dialect.md) rendered over pulldown-cmark events.
 //!
 //! Two entry points, both pure (no I/O):
 //! - [`outline`]: a cheap pass giving a page's questions and explicit anchors, so
@@ -43,7 +43,7 @@ pub enum Lang {
     En,
 }
 
-/// DIALECT.md §4.
+/// docs/dialect.md §4.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum LineBreaks {
@@ -56,7 +56,7 @@ pub enum LineBreaks {
     Never,
 }
 
-/// DIALECT.md §6, after any per-deployment override.
+/// docs/dialect.md §6, after any per-deployment override.
 #[derive(Clone, Debug, Default)]
 pub struct Console {
     /// The console base URL that content is written against
@@ -85,7 +85,7 @@ pub trait LinkResolver {
     }
 }
 
-/// Widgets a page may place (DIALECT.md §8).
+/// Widgets a page may place (docs/dialect.md §8).
 pub trait WidgetHost {
     /// The no-JavaScript fallback HTML for `name` in `lang`, or `None` when
     /// no widget has that name (an error for the author).
@@ -96,7 +96,7 @@ pub trait WidgetHost {
 pub struct Options<'a> {
     pub lang: Lang,
     pub line_breaks: LineBreaks,
-    /// CJK-friendly emphasis (DIALECT.md §3). On by default; off only to run
+    /// CJK-friendly emphasis (docs/dialect.md §3). On by default; off only to run
     /// the CommonMark spec examples.
     pub cjk_emphasis: bool,
     /// `false` (default): raw HTML sanitised by an allowlist. `true`: passed as written.

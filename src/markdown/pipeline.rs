@@ -19,7 +19,7 @@ use super::{
 };
 use crate::diag::{Severity, line_col};
 
-/// The parser options of the dialect (DIALECT.md §9).
+/// The parser options of the dialect (docs/dialect.md §9).
 pub fn parser_options() -> pulldown_cmark::Options {
     use pulldown_cmark::Options as O;
     O::ENABLE_TABLES

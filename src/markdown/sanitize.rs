@@ -1,4 +1,4 @@
-//! Raw HTML and unsafe URLs (DIALECT.md §7).
+//! Raw HTML and unsafe URLs (docs/dialect.md §7).
 //!
 //! One allowlist serves two sanitisers: HTML blocks go through `ammonia`
 //! (a real HTML parser), configured from the lists below; inline tags, which

@@ -1,4 +1,4 @@
-//! The widget directive (DIALECT.md §8).
+//! The widget directive (docs/dialect.md §8).
 //!
 //! A paragraph that is exactly one line
 //!

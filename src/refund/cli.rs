@@ -18,6 +18,10 @@ pub const EXIT_REQUEST: i32 = 2;
 
 /// Is a refund possible, and why? Evaluates the site's refund rules.
 #[derive(clap::Args, Debug, Clone, Default)]
+#[command(
+    after_help = "Example:\n  faqtory refund --category saas --purchased 2026-07-01 --on 2026-07-06\n\n\
+                  See docs/refund.md for the rules file and how each verdict is reached."
+)]
 pub struct RefundArgs {
     /// Product category id (image, saas, website-custom, api, ops-service, …).
     #[arg(long, value_name = "ID")]

@@ -7,6 +7,8 @@ use super::{Hit, open_index, query_index, query_static};
 
 /// Arguments of `faqtory search`.
 #[derive(Debug, Clone, clap::Args)]
+#[command(after_help = "Example:\n  faqtory search 退款规则 --static\n\n\
+                  See docs/search.md for how the index is built and how results are scored.")]
 pub struct SearchArgs {
     /// The query (several words are joined with spaces). Any text is fine:
     /// there is no query syntax.

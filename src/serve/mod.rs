@@ -32,6 +32,8 @@ use store::Store;
 
 /// `faqtory serve` options.
 #[derive(clap::Args, Debug, Clone)]
+#[command(after_help = "Example:\n  faqtory serve --port 8080 --open\n\n\
+                  See docs/serve.md for live reload and what the preview refuses to serve.")]
 pub struct ServeArgs {
     /// The site's root folder (holds site.yaml and content/).
     #[arg(long, default_value = ".")]
