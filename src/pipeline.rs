@@ -203,8 +203,10 @@ pub fn render_into(
             },
             || {
                 let docs = search_docs(site);
-                search::build_index(&docs, index_here)
-                    .and_then(|index| search::export_static(&index))
+                let index = search::build_index(&docs, index_here);
+                // The copies of the text are not needed by the export.
+                drop(docs);
+                index.and_then(|index| search::export_static(&index))
             },
         );
         diags.extend(render_diags);
