@@ -172,7 +172,7 @@ pub fn render_site_with_index(
             || renderer.render_site(site),
             || {
                 let docs = search_docs(site);
-                search::build_index(&docs, index_here)
+                search::build_index_with(&docs, &site.config.search.synonyms(), index_here)
                     .and_then(|index| search::export_static(&index))
             },
         );

@@ -1,22 +1,53 @@
 //! Highlighting and snippets, shared by the CLI, the preview server and the browser.
 
+use crate::fold::{Fold, fold_lookup};
+use crate::plan::is_prefix_term;
 use crate::tokenize::tokenize_with;
 
-/// Byte ranges of `text` covered by tokens that are among `terms`, merged
-/// where they overlap or touch, ascending.
+/// Byte ranges of `text` covered by tokens that are among `terms`, and by
+/// the characters that one-character (prefix) terms stand for, merged where
+/// they overlap or touch, ascending.
 pub fn marks(text: &str, terms: &[String]) -> Vec<(usize, usize)> {
-    let mut out: Vec<(usize, usize)> = Vec::new();
+    let mut spans: Vec<(usize, usize)> = Vec::new();
     if terms.is_empty() {
-        return out;
+        return spans;
     }
     tokenize_with(text, |t| {
         if terms.contains(&t.text) {
-            match out.last_mut() {
-                Some(last) if t.start <= last.1 => last.1 = last.1.max(t.end),
-                _ => out.push((t.start, t.end)),
-            }
+            spans.push((t.start, t.end));
         }
     });
+    let chars: Vec<char> = terms
+        .iter()
+        .filter(|t| is_prefix_term(t))
+        .filter_map(|t| t.chars().next())
+        .collect();
+    if !chars.is_empty() {
+        for (i, c) in text.char_indices() {
+            let hit = match fold_lookup(c) {
+                Fold::Same => chars.contains(&c),
+                Fold::Char(f) => chars.contains(&f),
+                Fold::Text(_) => false,
+            };
+            if hit {
+                spans.push((i, i.saturating_add(c.len_utf8())));
+            }
+        }
+        // Ascending by start, by insertion (sorts are large in wasm).
+        let mut sorted: Vec<(usize, usize)> = Vec::with_capacity(spans.len());
+        for s in spans {
+            let pos = sorted.partition_point(|x| *x <= s);
+            sorted.insert(pos, s);
+        }
+        spans = sorted;
+    }
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    for (start, end) in spans {
+        match out.last_mut() {
+            Some(last) if start <= last.1 => last.1 = last.1.max(end),
+            _ => out.push((start, end)),
+        }
+    }
     out
 }
 

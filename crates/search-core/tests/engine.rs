@@ -34,7 +34,7 @@ fn export(
     for (t, p) in sorted {
         assert!(ex.add_term(t, p), "term {t}");
     }
-    ex.finish(docs, params.docs_per_chunk)
+    ex.finish(docs, params.docs_per_chunk, &search_core::Synonyms::none())
 }
 
 /// Runs the fetch loop the browser runs, counting the rounds.
