@@ -396,7 +396,10 @@
       }
     });
     document.addEventListener("click", function (e) {
-      if (form && !form.contains(e.target)) close();
+      // The event's path as dispatched: a click that re-rendered the box (a
+      // suggestion) has a detached target by now, but was still inside.
+      var path = e.composedPath ? e.composedPath() : [e.target];
+      if (form && path.indexOf(form) < 0 && !form.contains(e.target)) close();
     });
     document.addEventListener("keydown", function (e) {
       if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey || e.isComposing) return;
