@@ -240,15 +240,15 @@ impl Engine {
     /// Terms that do exist near the query's terms that match nothing, from
     /// the shards already fetched (a search of `query` fetched the shard
     /// where each of its terms would be): Latin words within a small edit
-    /// distance, CJK terms sharing a character in place with a missing
-    /// bigram (or starting with a missing character); the most frequent
-    /// first, at most `max`.
+    /// distance (over bytes), CJK bigrams sharing a character in place with
+    /// a missing bigram (or starting with a missing character); nearest
+    /// first, then the most frequent, at most `max`.
     pub fn suggest(&self, query: &str, max: usize) -> Vec<String> {
         let Some(m) = &self.manifest else {
             return Vec::new();
         };
         let p = plan(query, &m.synonyms);
-        // (distance, count, term), by distance, most frequent, term.
+        // (distance, document count, term)
         let mut found: Vec<(usize, u32, String)> = Vec::new();
         for t in &p.terms {
             if self.postings(m, t).is_ok_and(|l| !l.is_empty()) {
@@ -260,39 +260,42 @@ impl Engine {
             let Some(bytes) = self.file(&name) else {
                 continue;
             };
-            let want: Vec<char> = t.chars().collect();
-            let cjk = want.first().is_some_and(|&c| is_cjk(c));
-            let max_dist = match want.len() {
-                0..=3 => 1,
-                4..=7 => 2,
-                _ => 3,
-            };
+            let mut want = t.chars();
+            let (w0, w1) = (want.next(), want.next());
+            let cjk = w0.is_some_and(is_cjk);
+            let max_dist = (t.len() / 4).saturating_add(1);
             let _ = shard_terms(&name, bytes, |cand, count| {
-                if cand == t || found.iter().any(|f| f.2 == cand) {
-                    return;
-                }
-                let have: Vec<char> = cand.chars().collect();
+                let mut have = cand.chars();
+                let (h0, h1, h2) = (have.next(), have.next(), have.next());
                 let dist = if cjk {
-                    let shared = have.len() == 2
-                        && want
-                            .iter()
-                            .zip(have.iter())
-                            .any(|(a, b)| a == b && is_cjk(*b));
-                    shared.then_some(1)
-                } else if have.first().is_some_and(|&c| is_cjk(c)) {
+                    (h1.is_some() && h2.is_none() && (h0 == w0 || (w1.is_some() && h1 == w1)))
+                        .then_some(1)
+                } else if h0.is_some_and(is_cjk) {
                     None
                 } else {
-                    edit_distance(t, cand, max_dist)
+                    edit_distance(t.as_bytes(), cand.as_bytes(), max_dist)
                 };
-                if let Some(d) = dist {
-                    // Kept in order by insertion (sorts are large in wasm).
-                    let key = (d, std::cmp::Reverse(count), cand);
-                    let pos = found
-                        .partition_point(|f| (f.0, std::cmp::Reverse(f.1), f.2.as_str()) <= key);
-                    found.insert(pos, (d, count, cand.to_string()));
+                if let Some(d) = dist
+                    && cand != t
+                    && !found.iter().any(|f| f.2 == cand)
+                {
+                    found.push((d, count, cand.to_string()));
                 }
             });
         }
-        found.into_iter().take(max).map(|f| f.2).collect()
+        // The best `max`, by selection (sorts are large in wasm).
+        let mut out = Vec::new();
+        while out.len() < max {
+            let best = found
+                .iter()
+                .enumerate()
+                .min_by(|a, b| (a.1.0, b.1.1, &a.1.2).cmp(&(b.1.0, a.1.1, &b.1.2)))
+                .map(|b| b.0);
+            match best {
+                Some(i) if i < found.len() => out.push(found.swap_remove(i).2),
+                _ => break,
+            }
+        }
+        out
     }
 }

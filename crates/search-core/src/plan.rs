@@ -209,31 +209,28 @@ fn merge(acc: Vec<(u32, f32, usize)>, list: Vec<(u32, f32)>) -> Vec<(u32, f32, u
     out
 }
 
-/// Levenshtein distance over characters, or `None` once it exceeds `max`.
-pub fn edit_distance(a: &str, b: &str, max: usize) -> Option<usize> {
-    let b: Vec<char> = b.chars().collect();
+/// Levenshtein distance over bytes (Latin words are ASCII but for a few),
+/// or `None` once it exceeds `max`.
+pub fn edit_distance(a: &[u8], b: &[u8], max: usize) -> Option<usize> {
     let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur: Vec<usize> = Vec::with_capacity(prev.len());
+    let mut cur: Vec<usize> = Vec::with_capacity(prev.len());
+    for (i, &ca) in a.iter().enumerate() {
+        cur.clear();
         cur.push(i.saturating_add(1));
-        let mut row_min = i.saturating_add(1);
-        for (&cb, pair) in b.iter().zip(prev.windows(2)) {
-            let (diag, up) = match pair {
-                [d, u] => (*d, *u),
-                _ => (usize::MAX, usize::MAX),
-            };
+        for (j, &cb) in b.iter().enumerate() {
+            let diag = prev.get(j).copied().unwrap_or(usize::MAX);
+            let up = prev.get(j.saturating_add(1)).copied().unwrap_or(usize::MAX);
             let left = cur.last().copied().unwrap_or(usize::MAX);
-            let v = diag
-                .saturating_add(usize::from(ca != cb))
-                .min(up.saturating_add(1))
-                .min(left.saturating_add(1));
-            row_min = row_min.min(v);
-            cur.push(v);
+            cur.push(
+                diag.saturating_add(usize::from(ca != cb))
+                    .min(up.saturating_add(1))
+                    .min(left.saturating_add(1)),
+            );
         }
-        if row_min > max {
+        if cur.iter().min().is_some_and(|&m| m > max) {
             return None;
         }
-        prev = cur;
+        std::mem::swap(&mut prev, &mut cur);
     }
     prev.last().copied().filter(|&d| d <= max)
 }
@@ -311,10 +308,11 @@ mod tests {
 
     #[test]
     fn edit_distance_is_bounded() {
-        assert_eq!(edit_distance("password", "pasword", 2), Some(1));
-        assert_eq!(edit_distance("invoice", "invoices", 2), Some(1));
-        assert_eq!(edit_distance("abc", "xyz", 2), None);
-        assert_eq!(edit_distance("", "ab", 2), Some(2));
+        assert_eq!(edit_distance(b"password", b"pasword", 2), Some(1));
+        assert_eq!(edit_distance(b"invoice", b"invoices", 2), Some(1));
+        assert_eq!(edit_distance(b"kitten", b"sitting", 3), Some(3));
+        assert_eq!(edit_distance(b"abc", b"xyz", 2), None);
+        assert_eq!(edit_distance(b"", b"ab", 2), Some(2));
     }
 
     #[test]

@@ -115,6 +115,25 @@ impl Synonyms {
         }
     }
 
+    /// Groups read back from an index the build made (and checked): no
+    /// checks again (they cost code in wasm); a word with no terms is
+    /// skipped.
+    pub fn trusted(groups: Vec<Vec<String>>) -> Synonyms {
+        let terms = groups
+            .iter()
+            .map(|g| {
+                g.iter()
+                    .map(|w| word_terms(w))
+                    .filter(|t| !t.is_empty())
+                    .collect()
+            })
+            .collect();
+        Synonyms {
+            words: groups,
+            terms,
+        }
+    }
+
     /// The groups as written.
     pub fn groups(&self) -> &[Vec<String>] {
         &self.words
