@@ -335,6 +335,7 @@ pub fn query_index_ranked(
     }
     let ranked = search_core::combine(&plan, &lists, limit);
     // Export ids back to tantivy addresses.
+    let wanted: std::collections::HashSet<u32> = ranked.iter().map(|r| r.doc).collect();
     let mut addr_of = std::collections::HashMap::new();
     for (ord, seg) in searcher.segment_readers().iter().enumerate() {
         let Ok(ids) = seg.fast_fields().u64("id") else {
@@ -343,7 +344,7 @@ pub fn query_index_ranked(
         let ord = u32::try_from(ord).unwrap_or(u32::MAX);
         for doc in 0..seg.max_doc() {
             if let Some(id) = ids.first(doc).and_then(|v| u32::try_from(v).ok())
-                && ranked.iter().any(|r| r.doc == id)
+                && wanted.contains(&id)
             {
                 addr_of.insert(id, DocAddress::new(ord, doc));
             }
