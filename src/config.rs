@@ -56,6 +56,28 @@ pub struct Config {
     /// How the build reads the site's own files (see [`crate::sitefs`]).
     #[serde(default)]
     pub files: FilesConfig,
+    /// The search box (docs/search.md).
+    #[serde(default)]
+    pub search: SearchConfig,
+}
+
+/// `search:` in site.yaml.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SearchConfig {
+    /// Groups of words readers use for one another: a query for any word of
+    /// a group also finds the others (`[[退款, 退费, 退钱], [开票, 发票]]`).
+    /// Each group needs two words or more; a word may be in one group only.
+    #[serde(default)]
+    pub synonyms: Vec<Vec<String>>,
+}
+
+impl SearchConfig {
+    /// The checked groups (none if they do not check out: `Config::parse`
+    /// has reported why).
+    pub fn synonyms(&self) -> search_core::Synonyms {
+        search_core::Synonyms::new(&self.synonyms).unwrap_or_default()
+    }
 }
 
 /// `files:` in site.yaml.
@@ -270,6 +292,7 @@ impl Config {
                 ));
             }
         }
+        problems.extend(check_synonyms(shown, text, &config.search.synonyms));
         if problems.is_empty() {
             Ok(config)
         } else {
@@ -351,6 +374,88 @@ pub fn check_url(url: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// The synonym groups' problems, each located at its word (or group) in
+/// site.yaml.
+fn check_synonyms(shown: &Path, text: &str, groups: &[Vec<String>]) -> Vec<Diagnostic> {
+    let Err(problems) = search_core::Synonyms::new(groups) else {
+        return Vec::new();
+    };
+    let spots = synonym_spots(text, groups);
+    let spot = |g: usize, w: usize| {
+        spots
+            .get(g)
+            .and_then(|ws| ws.get(w))
+            .copied()
+            .unwrap_or_else(|| key_line(text, "synonyms:"))
+    };
+    let word = |g: usize, w: usize| {
+        groups
+            .get(g)
+            .and_then(|ws| ws.get(w))
+            .map_or("", String::as_str)
+    };
+    problems
+        .into_iter()
+        .map(|p| {
+            let (line, col) = spot(p.group, p.word);
+            let message = match &p.issue {
+                search_core::SynonymIssue::OneWord => format!(
+                    "`search.synonyms`: group {} needs at least two words{}",
+                    p.group + 1,
+                    if word(p.group, 0).is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (it has only `{}`)", word(p.group, 0))
+                    }
+                ),
+                search_core::SynonymIssue::Repeated { group, word: w } => {
+                    let (l, c) = spot(*group, *w);
+                    format!(
+                        "`search.synonyms`: `{}` is already in group {} (as `{}`, line {l}, column {c}); a word may be in one group only",
+                        word(p.group, p.word),
+                        group + 1,
+                        word(*group, *w),
+                    )
+                }
+                issue => format!(
+                    "`search.synonyms`: `{}` {issue}",
+                    word(p.group, p.word)
+                ),
+            };
+            Diagnostic::at_line_col(Severity::Error, shown, text, line, col, message)
+        })
+        .collect()
+}
+
+/// Where each synonym word is written in site.yaml: each word's first
+/// occurrence after the previous one's, from the `synonyms:` key on (the
+/// YAML parser keeps no positions for values). A group with no words is
+/// placed at the `synonyms:` key.
+fn synonym_spots(text: &str, groups: &[Vec<String>]) -> Vec<Vec<(usize, usize)>> {
+    let start = text
+        .find("search:")
+        .and_then(|s| text[s..].find("synonyms:").map(|k| s + k))
+        .unwrap_or(0);
+    let mut at = start;
+    groups
+        .iter()
+        .map(|g| {
+            g.iter()
+                .map(
+                    |w| match text.get(at..).and_then(|rest| rest.find(w.as_str())) {
+                        Some(off) if !w.is_empty() => {
+                            let pos = at + off;
+                            at = pos + w.len();
+                            crate::diag::line_col(text, pos)
+                        }
+                        _ => crate::diag::line_col(text, at),
+                    },
+                )
+                .collect()
+        })
+        .collect()
+}
+
 /// The 1-based line and column where `needle` first appears in `text`
 /// (for semantic errors found after deserializing); (1, 1) when absent.
 pub fn key_line(text: &str, needle: &str) -> (usize, usize) {
@@ -388,6 +493,42 @@ mod tests {
         assert_eq!(c.language, Lang::Zh);
         assert_eq!(c.output, PathBuf::from("public"));
         assert_eq!(c.markdown.line_breaks, LineBreaks::Auto);
+    }
+
+    #[test]
+    fn synonym_problems_are_located_at_the_word() {
+        let text = "title: x\nbase_url: https://a.b\nsearch:\n  synonyms:\n    - [退款, 退费, 退钱]\n    - [发票]\n    - [开票, 退费]\n";
+        let errs = Config::parse(Path::new("site.yaml"), text).unwrap_err();
+        let got: Vec<(String, &str)> = errs
+            .iter()
+            .map(|d| (d.location(), d.message.as_str()))
+            .collect();
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert_eq!(got[0].0, "site.yaml:6:8", "{got:?}");
+        assert!(
+            got[0].1.contains("group 2 needs at least two words"),
+            "{got:?}"
+        );
+        assert_eq!(got[1].0, "site.yaml:7:12", "{got:?}");
+        assert!(got[1].1.contains("`退费` is already in group 1"), "{got:?}");
+        assert!(got[1].1.contains("line 5, column"), "{got:?}");
+    }
+
+    #[test]
+    fn synonyms_fold_like_queries_and_unknown_keys_are_errors() {
+        let text = "title: x\nbase_url: https://a.b\nsearch:\n  synonyms:\n    - [API, ＡＰＩ]\n";
+        let errs = Config::parse(Path::new("site.yaml"), text).unwrap_err();
+        assert!(
+            errs[0].message.contains("`ＡＰＩ` is already in group 1"),
+            "{}",
+            errs[0].message
+        );
+        let text = "title: x\nbase_url: https://a.b\nsearch:\n  synonym: []\n";
+        let errs = Config::parse(Path::new("site.yaml"), text).unwrap_err();
+        assert_eq!(errs[0].location(), "site.yaml:4:3");
+        let ok = "title: x\nbase_url: https://a.b\nsearch:\n  synonyms:\n    - [退款, 退费]\n";
+        let c = Config::parse(Path::new("site.yaml"), ok).unwrap();
+        assert_eq!(c.search.synonyms().groups().len(), 1);
     }
 
     #[test]

@@ -203,7 +203,8 @@ pub fn render_into(
             },
             || {
                 let docs = search_docs(site);
-                let index = search::build_index(&docs, index_here);
+                let synonyms = site.config.search.synonyms();
+                let index = search::build_index_with(&docs, &synonyms, index_here);
                 // The copies of the text are not needed by the export.
                 drop(docs);
                 index.and_then(|index| search::export_static(&index))

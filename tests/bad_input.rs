@@ -342,3 +342,49 @@ fn a_page_named_like_a_translation_folder_would_replace_it() {
     );
     assert!(!site.path("public").exists(), "nothing written");
 }
+
+#[test]
+fn a_synonym_group_of_one_word() {
+    assert_rejected(
+        "synonym group of one word",
+        |s| {
+            let yaml = std::fs::read_to_string(s.path("site.yaml")).unwrap();
+            s.write(
+                "site.yaml",
+                format!("{yaml}search:\n  synonyms:\n    - [退款, 退费]\n    - [发票]\n"),
+            );
+        },
+        &format!(
+            "site.yaml:{}:8",
+            std::fs::read_to_string(fixture("basic").join("site.yaml"))
+                .unwrap()
+                .lines()
+                .count()
+                + 4
+        ),
+        "group 2 needs at least two words",
+    );
+}
+
+#[test]
+fn a_word_in_two_synonym_groups() {
+    assert_rejected(
+        "a word in two synonym groups",
+        |s| {
+            let yaml = std::fs::read_to_string(s.path("site.yaml")).unwrap();
+            s.write(
+                "site.yaml",
+                format!("{yaml}search:\n  synonyms:\n    - [退款, 退费]\n    - [开票, 退款]\n"),
+            );
+        },
+        &format!(
+            "site.yaml:{}:12",
+            std::fs::read_to_string(fixture("basic").join("site.yaml"))
+                .unwrap()
+                .lines()
+                .count()
+                + 4
+        ),
+        "`退款` is already in group 1",
+    );
+}

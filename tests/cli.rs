@@ -154,3 +154,71 @@ fn a_killed_build_leaves_the_previous_output_intact() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+/// `faqtory search` on the sample site, through tantivy and `--static`.
+fn search_sample(out: &std::path::Path, args: &[&str]) -> Vec<String> {
+    let o = faqtory()
+        .current_dir(repo())
+        .arg("search")
+        .args(args)
+        .args(["--json", "--output"])
+        .arg(out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let hits: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
+    hits.iter()
+        .map(|h| h["url"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[test]
+fn search_one_character_and_synonyms_on_the_sample_site() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    let build = faqtory()
+        .args(["build", "--root"])
+        .arg(repo())
+        .arg("--output")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(build.status.success(), "{}", stderr(&build));
+    for mode in [&[][..], &["--static"][..]] {
+        // 退 alone: the refund questions (and the refund calculator) first.
+        let urls = search_sample(&out, &[mode, &["退"]].concat());
+        assert!(urls.len() >= 3, "{mode:?}: {urls:?}");
+        assert!(
+            urls[..3].iter().all(|u| u.contains("refund")),
+            "{mode:?}: {urls:?}"
+        );
+        assert!(
+            urls.iter()
+                .any(|u| u.ends_with("/cloud-market/faq/#refund-rules")),
+            "{mode:?}: {urls:?}"
+        );
+        // 镜 (镜像) and 复 (复议期) are inside words only.
+        for q in ["镜", "复"] {
+            let urls = search_sample(&out, &[mode, &[q]].concat());
+            assert!(
+                urls.iter().any(|u| u.ends_with("#refund-rules")),
+                "{mode:?} {q}: {urls:?}"
+            );
+        }
+        // site.yaml's synonyms: 退钱 is 退款, 客服 is 工单.
+        assert_eq!(
+            search_sample(&out, &[mode, &["退钱"]].concat()),
+            search_sample(&out, &[mode, &["退款"]].concat()),
+            "{mode:?}"
+        );
+        let urls = search_sample(&out, &[mode, &["客服"]].concat());
+        assert!(urls[0].contains("/tickets"), "{mode:?}: {urls:?}");
+        // Latin words in any width and case.
+        assert!(!search_sample(&out, &[mode, &["API"]].concat()).is_empty());
+        assert_eq!(
+            search_sample(&out, &[mode, &["ＡＰＩ"]].concat()),
+            search_sample(&out, &[mode, &["api"]].concat()),
+            "{mode:?}"
+        );
+    }
+}

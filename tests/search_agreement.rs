@@ -1,5 +1,6 @@
 //! `--static` (the exported files through search-core) against tantivy on a
-//! generated corpus built by the real pipeline: over 60 queries, the top
+//! generated corpus built by the real pipeline: over 60 queries, and again
+//! over the one-character queries made from their first characters, the top
 //! result agrees in ≥ 95% and the top-10 overlap averages ≥ 0.85.
 //!
 //! The corpus comes from ../shared/bench/gen_corpus.py (100 pages, about
@@ -149,10 +150,39 @@ fn static_agrees_with_tantivy_on_a_generated_corpus() {
     let index = open_index(&faqtory::output::index_dir(written)).unwrap_or_else(|e| panic!("{e}"));
     let qs = queries(&site.join("content"), 60);
     assert!(qs.len() >= 50, "only {} queries", qs.len());
+    // One-character queries (issue 15): the first CJK character of each of
+    // those, distinct: what a reader's first keystroke searches.
+    let mut singles: Vec<String> = Vec::new();
+    for q in &qs {
+        if let Some(c) = q.chars().find(|&c| search_core::tokenize::is_cjk(c))
+            && !singles.contains(&c.to_string())
+        {
+            singles.push(c.to_string());
+        }
+    }
+    assert!(singles.len() >= 20, "only {} characters", singles.len());
+    for (what, list) in [("queries", &qs), ("one-character queries", &singles)] {
+        let (top1_rate, overlap, disagreements) = agreement(&index, &out, list);
+        eprintln!(
+            "{} {what}: top-1 agreement {top1_rate:.3}, mean top-10 overlap {overlap:.3}\n{}",
+            list.len(),
+            disagreements.join("\n")
+        );
+        assert!(
+            top1_rate >= 0.95,
+            "{what}: top-1 agreement {top1_rate:.3}:\n{}",
+            disagreements.join("\n")
+        );
+        assert!(overlap >= 0.85, "{what}: mean top-10 overlap {overlap:.3}");
+    }
+}
+
+/// Top-1 agreement, mean top-10 overlap and the disagreements of `qs`.
+fn agreement(index: &tantivy::Index, out: &Path, qs: &[String]) -> (f64, f64, Vec<String>) {
     let (mut top1, mut overlap_sum, mut counted) = (0usize, 0f64, 0usize);
     let mut disagreements = Vec::new();
-    for q in &qs {
-        let t: Vec<String> = query_index(&index, q, 10)
+    for q in qs {
+        let t: Vec<String> = query_index(index, q, 10)
             .unwrap_or_else(|e| panic!("{e}"))
             .into_iter()
             .map(|h| h.url)
@@ -176,16 +206,9 @@ fn static_agrees_with_tantivy_on_a_generated_corpus() {
         let common = t.iter().filter(|u| s.contains(u)).count();
         overlap_sum += common as f64 / t.len().max(s.len()) as f64;
     }
-    eprintln!("{}", disagreements.join("\n"));
-    let top1_rate = top1 as f64 / counted as f64;
-    let overlap = overlap_sum / counted as f64;
-    eprintln!(
-        "{counted} queries: top-1 agreement {top1_rate:.3}, mean top-10 overlap {overlap:.3}"
-    );
-    assert!(
-        top1_rate >= 0.95,
-        "top-1 agreement {top1_rate:.3}:\n{}",
-        disagreements.join("\n")
-    );
-    assert!(overlap >= 0.85, "mean top-10 overlap {overlap:.3}");
+    (
+        top1 as f64 / counted as f64,
+        overlap_sum / counted as f64,
+        disagreements,
+    )
 }

@@ -4,7 +4,9 @@
 
 mod search_common;
 
-use faqtory::search::{Hit, build_index, export_static, query_index, query_static};
+use faqtory::search::{
+    Hit, build_index, build_index_with, export_static, query_index, query_static,
+};
 use search_common::{split_fixture, temp_dir, write_files};
 
 struct Backends {
@@ -13,10 +15,25 @@ struct Backends {
 }
 
 fn backends(name: &str) -> Backends {
+    backends_with(name, &[])
+}
+
+/// The fixture indexed with synonym groups.
+fn backends_with(name: &str, groups: &[&[&str]]) -> Backends {
     let text = include_str!("fixtures/search/faq.md");
     let docs = split_fixture(text);
     assert_eq!(docs.len(), 12, "fixture questions");
-    let index = build_index(&docs, None).unwrap_or_else(|e| panic!("{e}"));
+    let groups: Vec<Vec<String>> = groups
+        .iter()
+        .map(|g| g.iter().map(|w| (*w).to_string()).collect())
+        .collect();
+    let synonyms = search_core::Synonyms::new(&groups).unwrap_or_else(|e| panic!("{e:?}"));
+    let index = if groups.is_empty() {
+        build_index(&docs, None)
+    } else {
+        build_index_with(&docs, &synonyms, None)
+    }
+    .unwrap_or_else(|e| panic!("{e}"));
     let files = export_static(&index).unwrap_or_else(|e| panic!("{e}"));
     let root = temp_dir(name);
     write_files(&root, &files);
@@ -57,6 +74,35 @@ const CASES: &[(&str, &str)] = &[
     ("余额提现", "账户余额可以提现吗？"),
     ("ＡＰＩ 服务", "云市场的具体退款规则是什么？"),
     ("复议期", "云市场的具体退款规则是什么？"),
+    // One character finds what contains it (issue 15).
+    ("镜", "云市场的具体退款规则是什么？"),
+    ("复", "云市场的具体退款规则是什么？"),
+    ("票", "如何申请开具发票？"),
+    ("提", "账户余额可以提现吗？"),
+    ("ａＰＩ", "云市场的具体退款规则是什么？"),
+];
+
+/// Synonym groups for [`SYNONYM_CASES`]: words readers type (退钱, 客服,
+/// reimbursement) that the fixture never uses.
+const GROUPS: &[&[&str]] = &[
+    &["退款", "退费", "退钱"],
+    &["开票", "发票"],
+    &["工单", "客服"],
+    &["refund", "reimbursement"],
+];
+
+/// (query, expected first title) with [`GROUPS`].
+const SYNONYM_CASES: &[(&str, &str)] = &[
+    ("退钱", "云市场的具体退款规则是什么？"),
+    ("退费规则", "云市场的具体退款规则是什么？"),
+    ("开票", "如何申请开具发票？"),
+    ("客服 提交", "如何提交工单进行问题反馈？"),
+    (
+        "Reimbursement",
+        "How do I request a refund for a marketplace product?",
+    ),
+    // Without the reader's word, ranking is as before.
+    ("订单", "下单了以后在哪里查看我的订单？"),
 ];
 
 #[test]
@@ -76,6 +122,90 @@ fn expected_question_ranks_first_in_both_backends() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn synonyms_find_the_words_the_content_uses_in_both_backends() {
+    let b = backends_with("synonyms", GROUPS);
+    let plain = backends("no-synonyms");
+    let mut failures = Vec::new();
+    for (q, want) in SYNONYM_CASES {
+        for (backend, hits) in both(&b, q) {
+            let got = hits
+                .first()
+                .map(|h| h.title.as_str())
+                .unwrap_or("(nothing)");
+            if got != *want {
+                let top: Vec<&str> = hits.iter().take(3).map(|h| h.title.as_str()).collect();
+                failures.push(format!("{backend}: {q:?} → {top:?}, want {want:?} first"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // A word of a group ranks exactly as the content's word.
+    for ((backend, a), (_, b)) in both(&b, "退钱").into_iter().zip(both(&b, "退款")) {
+        let a: Vec<(&str, f32)> = a.iter().map(|h| (h.url.as_str(), h.score)).collect();
+        let b: Vec<(&str, f32)> = b.iter().map(|h| (h.url.as_str(), h.score)).collect();
+        assert_eq!(a, b, "{backend}");
+    }
+    // The reader's word alone finds nothing without the groups.
+    for (backend, hits) in both(&plain, "退钱") {
+        assert!(hits.is_empty(), "{backend}: {hits:?}");
+    }
+    // The content's word is highlighted for the reader's.
+    for (backend, hits) in both(&b, "退钱") {
+        let h = &hits[0];
+        let title16: Vec<u16> = h.title.encode_utf16().collect();
+        let marked: Vec<String> = h
+            .title_marks
+            .iter()
+            .map(|m| String::from_utf16_lossy(&title16[m[0]..m[1]]))
+            .collect();
+        assert_eq!(marked, vec!["退款"], "{backend}");
+    }
+}
+
+#[test]
+fn one_character_ranks_title_words_above_a_mention_in_the_body() {
+    let b = backends("one-char");
+    for (backend, hits) in both(&b, "退") {
+        let titles: Vec<&str> = hits.iter().map(|h| h.title.as_str()).collect();
+        let pos = |t: &str| titles.iter().position(|x| *x == t).unwrap_or(usize::MAX);
+        let refund_request = pos("在云市场购买的商品不想要了，怎么退款？");
+        let refund_rules = pos("云市场的具体退款规则是什么？");
+        // 提现 answers say 退回 once, in the body.
+        let withdraw = pos("账户余额可以提现吗？");
+        assert!(
+            refund_request < 2 && refund_rules < 2,
+            "{backend}: {titles:?}"
+        );
+        assert!(
+            withdraw != usize::MAX && withdraw > 1,
+            "{backend}: {titles:?}"
+        );
+        // The character itself is highlighted, wherever it stands.
+        let h = &hits[0];
+        let title16: Vec<u16> = h.title.encode_utf16().collect();
+        let marked: Vec<String> = h
+            .title_marks
+            .iter()
+            .map(|m| String::from_utf16_lossy(&title16[m[0]..m[1]]))
+            .collect();
+        assert_eq!(marked, vec!["退"], "{backend}");
+    }
+    // A one-character query that is nowhere finds nothing, and a character
+    // next to a word is one more term.
+    for (backend, hits) in both(&b, "鑫") {
+        assert!(hits.is_empty(), "{backend}");
+    }
+    for (backend, hits) in both(&b, "退 规则") {
+        assert_eq!(
+            hits.first().map(|h| h.title.as_str()),
+            Some("云市场的具体退款规则是什么？"),
+            "{backend}"
+        );
+        assert!(hits[0].score > 0.0);
+    }
 }
 
 #[test]

@@ -8,7 +8,7 @@ mod search_common;
 use std::path::Path;
 use std::process::Command;
 
-use faqtory::search::{build_index, export_static, query_static};
+use faqtory::search::{build_index, export_static, query_static, suggest_static};
 use search_common::{split_fixture, temp_dir, write_files};
 use serde_json::Value;
 
@@ -22,6 +22,11 @@ const QUERIES: &[&str] = &[
     "ＡＰＩ",
     "(((",
     "退款\u{200B}规则",
+    "退",
+    "镜",
+    "复",
+    "pasword",
+    "退钱",
 ];
 
 const SCRIPT: &str = r#"
@@ -41,13 +46,21 @@ const { createEngine } = require(glue);
     const input = v.input !== undefined ? v.input : String.fromCharCode(...v.utf16);
     return e.tokenize(input);
   });
+  const indexTokens = vectors.map((v) => {
+    const input = v.input !== undefined ? v.input : String.fromCharCode(...v.utf16);
+    return e.tokenize(input, true);
+  });
   const searches = [];
-  for (const q of JSON.parse(queriesJson)) searches.push(await e.search(q, 10));
+  const suggestions = [];
+  for (const q of JSON.parse(queriesJson)) {
+    searches.push(await e.search(q, 10));
+    suggestions.push(await e.suggest(q, 5));
+  }
   // Hostile input straight from JS: lone surrogates, deep brackets, 10 KB.
   const hostile = ["\uD800", "\uDC00退款", "(".repeat(1100), "x".repeat(10240), "\u200B\u200C\u200D\uFEFF", "\"*:-"];
   const hostileCounts = [];
   for (const q of hostile) hostileCounts.push((await e.search(q, 10)).length);
-  process.stdout.write(JSON.stringify({ tokens, searches, hostileCounts, fetched }));
+  process.stdout.write(JSON.stringify({ tokens, indexTokens, searches, suggestions, hostileCounts, fetched }));
 })().catch((err) => { console.error(err && err.stack || err); process.exit(1); });
 "#;
 
@@ -124,6 +137,26 @@ fn wasm_in_node_matches_native() {
         if have != want {
             failures.push(format!("{}: wasm {have:?}, want {want:?}", v["name"]));
         }
+        let want_index: Vec<&str> = v
+            .get("index")
+            .unwrap_or(&v["tokens"])
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        let have_index: Vec<&str> = got["indexTokens"][i]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|t| t[0].as_str())
+            .collect();
+        if have_index != want_index {
+            failures.push(format!(
+                "{} (index): wasm {have_index:?}, want {want_index:?}",
+                v["name"]
+            ));
+        }
         let input = match v["input"].as_str() {
             Some(s) => s.to_string(),
             None => {
@@ -198,6 +231,31 @@ fn wasm_in_node_matches_native() {
     assert!(
         !got["searches"][0].as_array().is_none_or(Vec::is_empty),
         "订单 finds something"
+    );
+    // Suggestions: the wasm's equal the native engine's.
+    for (i, q) in QUERIES.iter().enumerate() {
+        let native =
+            suggest_static(&dir.join("search"), q, 5).unwrap_or_else(|e| panic!("{q}: {e}"));
+        let wasm: Vec<String> = got["suggestions"][i]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|t| t.as_str().map(str::to_string))
+            .collect();
+        assert_eq!(wasm, native, "suggestions for {q:?}");
+    }
+    let idx = |q: &str| QUERIES.iter().position(|x| *x == q).unwrap_or(usize::MAX);
+    for q in ["退", "镜", "复"] {
+        assert!(
+            !got["searches"][idx(q)].as_array().is_none_or(Vec::is_empty),
+            "one character {q} finds something"
+        );
+    }
+    let sug = &got["suggestions"][idx("pasword")];
+    assert!(
+        sug.as_array()
+            .is_some_and(|a| a.iter().any(|t| t == "password")),
+        "pasword suggests password: {sug}"
     );
     // Hostile inputs came back as (possibly empty) result lists, not traps.
     let counts = got["hostileCounts"].as_array().cloned().unwrap_or_default();

@@ -430,6 +430,12 @@ fn api_search_answers_from_tantivy_and_follows_edits() {
     }
     assert_eq!(first["url"], "/billing/refund/#how", "{hits}");
     assert_eq!(first["title"], "怎么退款？");
+    // One character finds what contains it (退 alone, issue 15), with the
+    // character highlighted.
+    let one: serde_json::Value =
+        serde_json::from_str(&server.get("/api/search?q=%E9%80%80").text()).expect("json");
+    assert_eq!(one[0]["url"], "/billing/refund/#how", "{one}");
+    assert_eq!(one[0]["title_marks"], serde_json::json!([[2, 3]]), "{one}");
 
     // An edited answer is searchable after the reload.
     let manifest = server.get("/search/manifest.bin");

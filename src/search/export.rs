@@ -7,7 +7,7 @@ use tantivy::query::Bm25Weight;
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocSet, Index, TERMINATED, TantivyDocument, Term};
 
-use super::index::{FIELD_BOOSTS, fields, reader};
+use super::index::{FIELD_BOOSTS, fields, index_synonyms, reader};
 use super::{SearchError, snippet_source};
 use search_core::{DocMeta, ExportParams, Exporter};
 
@@ -145,6 +145,12 @@ pub fn export_static_with(
         }
         *list = merged;
     }
+    add_prefix_lists(&mut postings, n_docs);
+    for list in postings.values() {
+        for p in list {
+            max_impact = max_impact.max(p.1);
+        }
+    }
     let params = ExportParams {
         shard_bytes: opts.shard_bytes,
         docs_per_chunk: opts.docs_per_chunk,
@@ -155,8 +161,65 @@ pub fn export_static_with(
         ex.add_term(term, list);
     }
     Ok(ex
-        .finish(&docs, params.docs_per_chunk)
+        .finish(&docs, params.docs_per_chunk, &index_synonyms(index))
         .into_iter()
         .map(|(name, bytes)| (format!("search/{name}"), bytes))
         .collect())
+}
+
+/// Stores under each CJK character that starts a term its prefix list: per
+/// document, the sum of the impacts of every term starting with it, cut to
+/// the best [`search_core::PREFIX_DOCS`] (what tantivy computes for a
+/// one-character query, see `index::term_postings`). It replaces the
+/// postings of the character's own unigram, which no query looks up.
+fn add_prefix_lists(postings: &mut BTreeMap<String, Vec<(u32, f32)>>, n_docs: u64) {
+    let n = usize::try_from(n_docs).unwrap_or(0);
+    let mut sums = vec![0f32; n];
+    let mut touched: Vec<u32> = Vec::new();
+    let mut lists: Vec<(String, Vec<(u32, f32)>)> = Vec::new();
+    let mut current: Option<char> = None;
+    let mut flush = |c: Option<char>, sums: &mut Vec<f32>, touched: &mut Vec<u32>| {
+        let Some(c) = c else { return };
+        touched.sort_unstable();
+        let list: Vec<(u32, f32)> = touched
+            .iter()
+            .filter_map(|&d| Some((d, *sums.get(usize::try_from(d).ok()?)?)))
+            .collect();
+        for &d in touched.iter() {
+            if let Some(s) = usize::try_from(d).ok().and_then(|i| sums.get_mut(i)) {
+                *s = 0.0;
+            }
+        }
+        touched.clear();
+        lists.push((c.to_string(), search_core::cut_prefix(list)));
+    };
+    for (term, list) in postings.iter() {
+        let first = term
+            .chars()
+            .next()
+            .filter(|&c| search_core::tokenize::is_cjk(c));
+        if first != current {
+            flush(current, &mut sums, &mut touched);
+            current = first;
+        }
+        if first.is_none() {
+            continue;
+        }
+        for &(d, imp) in list {
+            if let Some(s) = usize::try_from(d).ok().and_then(|i| sums.get_mut(i)) {
+                if *s == 0.0 {
+                    touched.push(d);
+                }
+                *s += imp;
+            }
+        }
+    }
+    flush(current, &mut sums, &mut touched);
+    for (c, list) in lists {
+        if list.is_empty() {
+            postings.remove(&c);
+        } else {
+            postings.insert(c, list);
+        }
+    }
 }

@@ -3,13 +3,14 @@
 
 use std::path::Path;
 
-use tantivy::collector::TopDocs;
+use search_core::Synonyms;
+use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::{
     FAST, Field, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions, Value,
 };
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
-use tantivy::{DocAddress, Index, IndexReader, TantivyDocument, Term};
+use tantivy::{DocAddress, Index, IndexReader, Searcher, TantivyDocument, Term};
 
 use super::{Hit, SearchDoc, SearchError, snippet_source};
 
@@ -20,7 +21,8 @@ pub const TOKENIZER: &str = "faqtory-cjk";
 /// answer; page title and category (the "context" field) count half.
 pub const FIELD_BOOSTS: [(&str, f32); 3] = [("title", 2.0), ("body", 1.0), ("context", 0.5)];
 
-/// search-core's tokenizer as a tantivy tokenizer.
+/// search-core's index tokenizer as a tantivy tokenizer (CJK bigrams plus a
+/// unigram for the last character of each run, see search-core's tokenize).
 #[derive(Clone, Default)]
 pub struct CoreTokenizer;
 
@@ -34,7 +36,7 @@ impl Tokenizer for CoreTokenizer {
     type TokenStream<'a> = CoreTokenStream;
     fn token_stream<'a>(&'a mut self, text: &'a str) -> CoreTokenStream {
         let mut tokens = Vec::new();
-        search_core::tokenize::tokenize_with(text, |t| {
+        search_core::tokenize::tokenize_index_with(text, |t| {
             let position = tokens.len();
             tokens.push(Token {
                 offset_from: t.start,
@@ -125,15 +127,26 @@ fn index_err(path: Option<&Path>) -> impl Fn(tantivy::TantivyError) -> SearchErr
     }
 }
 
-/// Builds the tantivy index of `docs` in `dir` (replacing an index already
-/// there; a non-empty folder that is not one is refused) or in RAM.
 /// The tantivy writer's memory budget. Past it the writer flushes a segment
 /// (the export reads every segment). 200 MB kept 10,000 pages in one arena,
 /// a fifth of the build's peak memory; a smaller budget costs a few more
 /// segments to read.
 const WRITER_BUDGET: usize = 50_000_000;
 
+/// Builds the tantivy index of `docs` in `dir` (replacing an index already
+/// there; a non-empty folder that is not one is refused) or in RAM, with no
+/// synonyms.
 pub fn build_index(docs: &[SearchDoc], dir: Option<&Path>) -> Result<Index, SearchError> {
+    build_index_with(docs, &Synonyms::none(), dir)
+}
+
+/// [`build_index`] with the site's synonym groups, kept in the index (its
+/// commit payload) so every query of it, and its static export, use them.
+pub fn build_index_with(
+    docs: &[SearchDoc],
+    synonyms: &Synonyms,
+    dir: Option<&Path>,
+) -> Result<Index, SearchError> {
     let schema = schema();
     let index = match dir {
         None => Index::create_in_ram(schema),
@@ -163,7 +176,10 @@ pub fn build_index(docs: &[SearchDoc], dir: Option<&Path>) -> Result<Index, Sear
         doc.add_u64(f.id, u64::try_from(i).unwrap_or(u64::MAX));
         writer.add_document(doc).map_err(index_err(dir))?;
     }
-    writer.commit().map_err(index_err(dir))?;
+    let payload = serde_json::to_string(synonyms.groups()).unwrap_or_else(|_| "[]".into());
+    let mut commit = writer.prepare_commit().map_err(index_err(dir))?;
+    commit.set_payload(&payload);
+    commit.commit().map_err(index_err(dir))?;
     writer.wait_merging_threads().map_err(index_err(dir))?;
     Ok(index)
 }
@@ -204,6 +220,18 @@ pub fn open_index(dir: &Path) -> Result<Index, SearchError> {
     Ok(index)
 }
 
+/// The synonym groups the index was built with (none when it has none or
+/// they no longer check out).
+pub fn index_synonyms(index: &Index) -> Synonyms {
+    index
+        .load_metas()
+        .ok()
+        .and_then(|m| m.payload)
+        .and_then(|p| serde_json::from_str::<Vec<Vec<String>>>(&p).ok())
+        .and_then(|g| Synonyms::new(&g).ok())
+        .unwrap_or_default()
+}
+
 pub(crate) fn reader(index: &Index) -> Result<IndexReader, SearchError> {
     index.reader().map_err(index_err(None))
 }
@@ -226,58 +254,163 @@ fn term_clause(f: &Fields, term: &str) -> Box<dyn Query> {
     Box::new(BooleanQuery::new(clauses))
 }
 
-/// Ranks documents for `q` with tantivy: `(export id, score, all terms matched)`,
-/// all-terms matches first, then by score, then id. Ids are the positions of
-/// the documents given to [`build_index`].
+/// Every matching document of `query` with its score, as `(export id, score)`
+/// ascending by id.
+fn all_matches(searcher: &Searcher, query: &dyn Query) -> Result<Vec<(u32, f32)>, SearchError> {
+    let mut list = searcher
+        .search(query, &AllMatches)
+        .map_err(index_err(None))?;
+    list.sort_by_key(|p| p.0);
+    list.dedup_by_key(|p| p.0);
+    Ok(list)
+}
+
+/// The terms of the three text fields that start with `c`'s UTF-8 bytes.
+fn terms_with_prefix(searcher: &Searcher, f: &Fields, c: &str) -> Result<Vec<String>, SearchError> {
+    let mut out = std::collections::BTreeSet::new();
+    let err = index_err(None);
+    for seg in searcher.segment_readers() {
+        for &field in &f.text {
+            let inv = seg.inverted_index(field).map_err(&err)?;
+            let mut stream = inv
+                .terms()
+                .range()
+                .ge(c.as_bytes())
+                .into_stream()
+                .map_err(|e| SearchError::Index {
+                    path: None,
+                    message: e.to_string(),
+                })?;
+            while stream.advance() {
+                let key = stream.key();
+                if !key.starts_with(c.as_bytes()) {
+                    break;
+                }
+                if let Ok(t) = std::str::from_utf8(key) {
+                    out.insert(t.to_string());
+                }
+            }
+        }
+    }
+    Ok(out.into_iter().collect())
+}
+
+/// One term's postings `(export id, score)`, ascending by id, exactly as the
+/// static export stores them: for a word or bigram, the three boosted
+/// `TermQuery`s; for one CJK character, every term starting with it, summed
+/// per document and cut to the best [`search_core::PREFIX_DOCS`].
+fn term_postings(
+    searcher: &Searcher,
+    f: &Fields,
+    term: &str,
+) -> Result<Vec<(u32, f32)>, SearchError> {
+    if !search_core::is_prefix_term(term) {
+        return all_matches(searcher, term_clause(f, term).as_ref());
+    }
+    let terms = terms_with_prefix(searcher, f, term)?;
+    if terms.is_empty() {
+        return Ok(Vec::new());
+    }
+    let clauses: Vec<(Occur, Box<dyn Query>)> = terms
+        .iter()
+        .map(|t| (Occur::Should, term_clause(f, t)))
+        .collect();
+    let list = all_matches(searcher, &BooleanQuery::new(clauses))?;
+    Ok(search_core::cut_prefix(list))
+}
+
+/// Ranks documents for `q` with tantivy: `(export id, score, all terms
+/// matched, address)`. search-core plans the query (prefix terms, the
+/// index's synonyms) and combines the terms' matches, as for the static
+/// export: all-slots matches first, then by score, then id. Ids are the
+/// positions of the documents given to [`build_index`].
 pub fn query_index_ranked(
     index: &Index,
     q: &str,
     limit: usize,
 ) -> Result<Vec<(u32, f32, bool, DocAddress)>, SearchError> {
-    let terms = search_core::query_terms(q);
-    if terms.is_empty() || limit == 0 {
+    let plan = search_core::plan(q, &index_synonyms(index));
+    if plan.slots.is_empty() || limit == 0 {
         return Ok(Vec::new());
     }
     let f = fields(index)?;
     let searcher = reader(index)?.searcher();
-    let err = index_err(None);
-    // Collect a margin beyond `limit` so ties at the cut are ordered by id
-    // exactly as the static engine orders them.
-    let want = limit.saturating_mul(2).saturating_add(20);
-    let run = |occur: Occur| -> Result<Vec<(f32, DocAddress)>, SearchError> {
-        let clauses: Vec<(Occur, Box<dyn Query>)> =
-            terms.iter().map(|t| (occur, term_clause(&f, t))).collect();
-        let query = BooleanQuery::new(clauses);
-        searcher
-            .search(&query, &TopDocs::with_limit(want).order_by_score())
-            .map_err(&err)
-    };
-    let id_of = |addr: DocAddress| -> u32 {
-        searcher
-            .segment_reader(addr.segment_ord)
-            .fast_fields()
-            .u64("id")
-            .ok()
-            .and_then(|c| c.first(addr.doc_id))
-            .and_then(|v| u32::try_from(v).ok())
-            .unwrap_or(u32::MAX)
-    };
-    let mut out: Vec<(u32, f32, bool, DocAddress)> = run(Occur::Must)?
-        .into_iter()
-        .map(|(s, a)| (id_of(a), s, true, a))
-        .collect();
-    if out.len() < limit && terms.len() > 1 {
-        let seen: std::collections::HashSet<DocAddress> = out.iter().map(|h| h.3).collect();
-        let more = run(Occur::Should)?;
-        out.extend(
-            more.into_iter()
-                .filter(|(_, a)| !seen.contains(a))
-                .map(|(s, a)| (id_of(a), s, false, a)),
-        );
+    let mut lists = Vec::with_capacity(plan.terms.len());
+    for t in &plan.terms {
+        lists.push(term_postings(&searcher, &f, t)?);
     }
-    out.sort_by(|a, b| b.2.cmp(&a.2).then(b.1.total_cmp(&a.1)).then(a.0.cmp(&b.0)));
-    out.truncate(limit);
-    Ok(out)
+    let ranked = search_core::combine(&plan, &lists, limit);
+    // Export ids back to tantivy addresses.
+    let wanted: std::collections::HashSet<u32> = ranked.iter().map(|r| r.doc).collect();
+    let mut addr_of = std::collections::HashMap::new();
+    for (ord, seg) in searcher.segment_readers().iter().enumerate() {
+        let Ok(ids) = seg.fast_fields().u64("id") else {
+            continue;
+        };
+        let ord = u32::try_from(ord).unwrap_or(u32::MAX);
+        for doc in 0..seg.max_doc() {
+            if let Some(id) = ids.first(doc).and_then(|v| u32::try_from(v).ok())
+                && wanted.contains(&id)
+            {
+                addr_of.insert(id, DocAddress::new(ord, doc));
+            }
+        }
+    }
+    Ok(ranked
+        .into_iter()
+        .filter_map(|r| Some((r.doc, r.score, r.all, *addr_of.get(&r.doc)?)))
+        .collect())
+}
+
+/// Collects every match with its score, as `(export id, score)`.
+struct AllMatches;
+
+struct AllMatchesSegment {
+    ids: Option<tantivy::columnar::Column<u64>>,
+    out: Vec<(u32, f32)>,
+}
+
+impl Collector for AllMatches {
+    type Fruit = Vec<(u32, f32)>;
+    type Child = AllMatchesSegment;
+
+    fn for_segment(
+        &self,
+        _ord: tantivy::SegmentOrdinal,
+        segment: &tantivy::SegmentReader,
+    ) -> tantivy::Result<AllMatchesSegment> {
+        Ok(AllMatchesSegment {
+            ids: segment.fast_fields().u64("id").ok(),
+            out: Vec::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<(u32, f32)>>) -> tantivy::Result<Vec<(u32, f32)>> {
+        Ok(fruits.into_iter().flatten().collect())
+    }
+}
+
+impl SegmentCollector for AllMatchesSegment {
+    type Fruit = Vec<(u32, f32)>;
+
+    fn collect(&mut self, doc: tantivy::DocId, score: tantivy::Score) {
+        if let Some(id) = self
+            .ids
+            .as_ref()
+            .and_then(|c| c.first(doc))
+            .and_then(|v| u32::try_from(v).ok())
+        {
+            self.out.push((id, score));
+        }
+    }
+
+    fn harvest(self) -> Vec<(u32, f32)> {
+        self.out
+    }
 }
 
 /// Searches the tantivy index: the top `limit` hits, all-terms matches first.
@@ -285,7 +418,7 @@ pub fn query_index(index: &Index, q: &str, limit: usize) -> Result<Vec<Hit>, Sea
     let ranked = query_index_ranked(index, q, limit)?;
     let f = fields(index)?;
     let searcher = reader(index)?.searcher();
-    let terms = search_core::query_terms(q);
+    let terms = search_core::plan(q, &index_synonyms(index)).terms;
     let mut hits = Vec::with_capacity(ranked.len());
     for (_, score, _, addr) in ranked {
         let doc: TantivyDocument = searcher.doc(addr).map_err(index_err(None))?;

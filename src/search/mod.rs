@@ -25,7 +25,8 @@ use serde::Serialize;
 
 pub use export::{ExportOptions, export_static, export_static_with};
 pub use index::{
-    FIELD_BOOSTS, TOKENIZER, build_index, open_index, query_index, query_index_ranked,
+    FIELD_BOOSTS, TOKENIZER, build_index, build_index_with, index_synonyms, open_index,
+    query_index, query_index_ranked,
 };
 
 /// What is indexed for one question or article.
@@ -176,25 +177,46 @@ pub fn query_static_traced(
     limit: usize,
 ) -> Result<(Vec<Hit>, Vec<String>), SearchError> {
     let mut engine = search_core::Engine::new();
+    let (hits, read) = static_search(&mut engine, files_dir, q, limit)?;
+    let out = hits
+        .into_iter()
+        .map(|h| Hit {
+            title_marks: utf16_marks(&h.meta.title, &h.title_marks),
+            snippet_marks: utf16_marks(&h.snippet, &h.snippet_marks),
+            title: h.meta.title,
+            url: h.meta.url,
+            score: h.score,
+            category: h.meta.category,
+            snippet: h.snippet,
+        })
+        .collect();
+    Ok((out, read))
+}
+
+/// Terms that exist near the unmatched terms of `q`, from the files a
+/// static search of `q` reads (what the browser offers for an empty result).
+pub fn suggest_static(
+    files_dir: &std::path::Path,
+    q: &str,
+    max: usize,
+) -> Result<Vec<String>, SearchError> {
+    let mut engine = search_core::Engine::new();
+    static_search(&mut engine, files_dir, q, 1)?;
+    Ok(engine.suggest(q, max))
+}
+
+/// The fetch loop the browser runs, reading files from `files_dir`.
+fn static_search(
+    engine: &mut search_core::Engine,
+    files_dir: &std::path::Path,
+    q: &str,
+    limit: usize,
+) -> Result<(Vec<search_core::Hit>, Vec<String>), SearchError> {
     let mut read = Vec::new();
     // Manifest, shards, metadata chunks: three rounds at most.
     for _ in 0..4 {
         match engine.search(q, limit)? {
-            search_core::Step::Done(hits) => {
-                let out = hits
-                    .into_iter()
-                    .map(|h| Hit {
-                        title_marks: utf16_marks(&h.meta.title, &h.title_marks),
-                        snippet_marks: utf16_marks(&h.snippet, &h.snippet_marks),
-                        title: h.meta.title,
-                        url: h.meta.url,
-                        score: h.score,
-                        category: h.meta.category,
-                        snippet: h.snippet,
-                    })
-                    .collect();
-                return Ok((out, read));
-            }
+            search_core::Step::Done(hits) => return Ok((hits, read)),
             search_core::Step::Need(names) => {
                 for name in names {
                     // Names come from our own manifest, but never leave the folder.

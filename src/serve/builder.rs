@@ -86,11 +86,12 @@ pub struct ExportJob {
     /// The language folder (`""`, `en/`).
     folder: String,
     docs: Vec<crate::search::SearchDoc>,
+    synonyms: search_core::Synonyms,
 }
 
 /// Makes a job's export and puts it in the store (unless a newer one is in).
 fn run_export(store: &Store, job: ExportJob) -> Option<Vec<String>> {
-    let files = crate::search::build_index(&job.docs, None)
+    let files = crate::search::build_index_with(&job.docs, &job.synonyms, None)
         .and_then(|index| crate::search::export_static(&index))
         .ok()?;
     store.put_search_export(job.seq, &job.folder, files)
@@ -225,7 +226,9 @@ impl Builder {
             diagnostics: diags.clone(),
         });
         if let Some(site) = self.live.as_ref().and_then(|l| l.sites.first()) {
-            self.store.search.set(pipeline::search_docs(site));
+            self.store
+                .search
+                .set(pipeline::search_docs(site), site.config.search.synonyms());
         }
         self.succeeded(&diags, &changed, css_only);
         Outcome::Full {
@@ -326,8 +329,12 @@ impl Builder {
                     .map(|site| (s, pipeline::search_docs(site)))
             })
             .collect();
-        if let Some((_, d)) = docs.iter().find(|(s, _)| *s == 0) {
-            self.store.search.set(d.clone());
+        if let Some((_, d)) = docs.iter().find(|(s, _)| *s == 0)
+            && let Some(site) = live.sites.first()
+        {
+            self.store
+                .search
+                .set(d.clone(), site.config.search.synonyms());
         }
         let lists_changed = self.store.update(lists);
         if !lists_changed.is_empty() {
@@ -343,6 +350,7 @@ impl Builder {
                 seq: self.seq,
                 folder: language_folder(site),
                 docs,
+                synonyms: site.config.search.synonyms(),
             };
             match &self.exporter {
                 Some(tx) => {

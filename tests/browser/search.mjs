@@ -1,7 +1,9 @@
 // Chromium drives the search box of a built site (issue 4's browser test):
 // "/" focuses the box; typing shows results with the matched words in
 // <mark>; ArrowDown + Enter lands on the question's anchor; a shared
-// /search/?q= link shows results on load.
+// /search/?q= link shows results on load. Issue 15: one character shows
+// results; the best title completes in the box and Tab accepts it; an empty
+// result offers the nearest terms that exist, and picking one searches it.
 //
 // usage: node tests/browser/search.mjs <built site dir>   (run by tests/search_browser.rs)
 // Exit 0 all passed, 1 a check failed, 3 not runnable (no Chromium / playwright-core).
@@ -68,6 +70,64 @@ try {
   await page.fill("#search-input", "zzqqxxnothing");
   await page.waitForFunction(() => document.querySelector("#search-results")?.dataset.state === "none", null, { timeout: 10000 });
   check(await page.locator('#search-results a[href$="/questions/"]').count() > 0, "no-results state links to all questions");
+
+  // 3b. One character finds what contains it: 镜 is only inside 镜像.
+  await page.goto(`${origin}/`);
+  await page.click("#search-input");
+  await page.keyboard.type("镜");
+  await page.waitForFunction(() => document.querySelector("#search-results")?.dataset.state === "results", null, { timeout: 10000 });
+  const oneTitle = await page.locator("#search-results a.search-hit").first().innerText();
+  check(oneTitle.includes("云市场的具体退款规则是什么"), `one character 镜 finds the refund rules (${oneTitle.trim()})`);
+  // Per keystroke: 退 → 退款 → 退款规 → 退款规则 each shows results.
+  await page.fill("#search-input", "");
+  for (const q of ["退", "退款", "退款规", "退款规则"]) {
+    await page.keyboard.type(q.slice(-1));
+    await page.waitForFunction((q) => {
+      const box = document.querySelector("#search-results");
+      return box?.dataset.state === "results" && document.querySelector("#search-input").value.startsWith(q);
+    }, q, { timeout: 10000 });
+  }
+  check(true, "results at every keystroke of 退款规则");
+
+  // 3c. Inline completion: the best question's title completes in the box.
+  await page.fill("#search-input", "");
+  await page.keyboard.type("如何提");
+  await page.waitForFunction(() => {
+    const i = document.querySelector("#search-input");
+    return i.value.length > 3 && i.selectionStart === 3 && i.selectionEnd === i.value.length;
+  }, null, { timeout: 10000 });
+  const completed = await page.evaluate(() => document.querySelector("#search-input").value);
+  const best = (await page.locator("#search-results a.search-hit .search-hit-title").first().innerText()).trim();
+  check(completed.startsWith("如何提") && completed === best, `the best title completes the box (${completed} / ${best})`);
+  await page.keyboard.press("Tab");
+  const afterTab = await page.evaluate(() => {
+    const i = document.querySelector("#search-input");
+    return { value: i.value, start: i.selectionStart, end: i.selectionEnd, focused: document.activeElement === i };
+  });
+  check(afterTab.value === best && afterTab.start === best.length && afterTab.end === best.length && afterTab.focused,
+    `Tab accepts the completion (${JSON.stringify(afterTab)})`);
+  await page.waitForFunction((best) => {
+    const t = document.querySelector("#search-results a.search-hit .search-hit-title");
+    return t && t.innerText.trim() === best;
+  }, best, { timeout: 10000 });
+  check(true, "the accepted title is searched");
+  // Typing goes on over a completion; Backspace drops it.
+  await page.fill("#search-input", "");
+  await page.keyboard.type("如何提");
+  await page.waitForFunction(() => document.querySelector("#search-input").value.length > 3, null, { timeout: 10000 });
+  await page.keyboard.press("Backspace");
+  check(await page.evaluate(() => document.querySelector("#search-input").value) === "如何提", "Backspace drops the completion");
+
+  // 3d. An empty result names the query and offers terms that exist.
+  await page.fill("#search-input", "退货");
+  await page.waitForFunction(() => document.querySelector("#search-results .search-suggestion"), null, { timeout: 10000 });
+  const none = await page.locator("#search-results .search-none").innerText();
+  check(none.includes("退货"), `the empty result says what was searched (${none.trim()})`);
+  const suggestions = await page.locator("#search-results .search-suggestion").allInnerTexts();
+  check(suggestions.includes("退款"), `退货 suggests 退款 (${suggestions.join(",")})`);
+  await page.locator("#search-results .search-suggestion", { hasText: "退款" }).first().click();
+  await page.waitForFunction(() => document.querySelector("#search-results")?.dataset.state === "results", null, { timeout: 10000 });
+  check(await page.evaluate(() => document.querySelector("#search-input").value) === "退款", "picking a suggestion searches it");
 
   // 4. A shared link renders results on load.
   await page.goto(`${origin}/search/?q=${encodeURIComponent("退款")}`);

@@ -7,9 +7,12 @@
 
 use crate::format::{
     DocMeta, FormatError, MANIFEST, Manifest, decode_chunk, decode_postings, shard_lookup,
+    shard_terms,
 };
+use crate::plan::{Plan, combine, edit_distance, plan};
 use crate::snippet::{marks, snippet};
-use crate::tokenize::query_terms;
+use crate::synonyms::Synonyms;
+use crate::tokenize::is_cjk;
 
 /// Characters shown in a result snippet.
 pub const SNIPPET_CHARS: usize = 90;
@@ -129,6 +132,14 @@ impl Engine {
         rest.strip_suffix(".bin")?.parse().ok()
     }
 
+    /// The planned query (with the manifest's synonyms, once loaded).
+    pub fn plan(&self, query: &str) -> Plan {
+        match &self.manifest {
+            Some(m) => plan(query, &m.synonyms),
+            None => plan(query, &Synonyms::none()),
+        }
+    }
+
     /// Ranks documents for `query` (no metadata), or names the shards needed.
     pub fn rank(
         &self,
@@ -138,60 +149,47 @@ impl Engine {
         let Some(m) = &self.manifest else {
             return Ok(Err(vec![MANIFEST.to_string()]));
         };
-        let terms = query_terms(query);
-        if terms.is_empty() || limit == 0 {
+        let p = plan(query, &m.synonyms);
+        if p.slots.is_empty() || limit == 0 {
             return Ok(Ok(Vec::new()));
         }
         let mut need: Vec<String> = Vec::new();
-        let mut located: Vec<(usize, String)> = Vec::new();
-        for (ti, t) in terms.iter().enumerate() {
+        for t in &p.terms {
             if let Some(s) = m.shard_of(t) {
                 let name = m.shard_name(s);
                 if self.file(&name).is_none() && !need.contains(&name) {
-                    need.push(name.clone());
+                    need.push(name);
                 }
-                located.push((ti, name));
             }
         }
         if !need.is_empty() {
             return Ok(Err(need));
         }
-        // Per document, ascending: score and the number of terms matched.
-        // Each term's postings are ascending, so merging keeps the order.
-        let mut acc: Vec<(u32, f32, usize)> = Vec::new();
-        for (ti, name) in &located {
-            let Some(bytes) = self.file(name) else {
-                continue;
-            };
-            let Some(term) = terms.get(*ti) else { continue };
-            let Some((count, body)) = shard_lookup(name, bytes, term)? else {
-                continue;
-            };
-            let mut list: Vec<(u32, f32)> = Vec::new();
-            decode_postings(name, body, count, |doc, q| {
-                if doc < m.doc_count && list.last().is_none_or(|l| l.0 < doc) {
-                    list.push((doc, m.impact(q)));
-                }
-            })?;
-            acc = merge(acc, list);
+        let mut lists: Vec<Vec<(u32, f32)>> = Vec::with_capacity(p.terms.len());
+        for t in &p.terms {
+            lists.push(self.postings(m, t)?);
         }
-        // The best `limit`, kept in rank order by insertion (no sort: the
-        // sort routines are large in wasm).
-        let n_terms = terms.len();
-        let mut ranked: Vec<Ranked> = Vec::with_capacity(limit.min(acc.len()).saturating_add(1));
-        for (doc, score, matched) in acc {
-            let r = Ranked {
-                doc,
-                score,
-                all: matched >= n_terms,
-            };
-            let pos = ranked.partition_point(|x| rank_order(x, &r) == std::cmp::Ordering::Less);
-            if pos < limit {
-                ranked.insert(pos, r);
-                ranked.truncate(limit);
+        Ok(Ok(combine(&p, &lists, limit)))
+    }
+
+    /// A term's postings from the fetched shards (empty when absent).
+    fn postings(&self, m: &Manifest, term: &str) -> Result<Vec<(u32, f32)>, FormatError> {
+        let mut list: Vec<(u32, f32)> = Vec::new();
+        let Some(name) = m.shard_of(term).map(|s| m.shard_name(s)) else {
+            return Ok(list);
+        };
+        let Some(bytes) = self.file(&name) else {
+            return Ok(list);
+        };
+        let Some((count, body)) = shard_lookup(&name, bytes, term)? else {
+            return Ok(list);
+        };
+        decode_postings(&name, body, count, |doc, q| {
+            if doc < m.doc_count && list.last().is_none_or(|l| l.0 < doc) {
+                list.push((doc, m.impact(q)));
             }
-        }
-        Ok(Ok(ranked))
+        })?;
+        Ok(list)
     }
 
     /// Searches: the top `limit` hits with metadata and highlights, or the
@@ -216,7 +214,7 @@ impl Engine {
         if !need.is_empty() {
             return Ok(Step::Need(need));
         }
-        let terms = query_terms(query);
+        let terms = plan(query, &m.synonyms).terms;
         let hits = ranked
             .into_iter()
             .filter_map(|r| {
@@ -238,31 +236,66 @@ impl Engine {
             .collect();
         Ok(Step::Done(hits))
     }
-}
 
-/// Merges one term's postings into the per-document accumulator; both are
-/// ascending by document.
-fn merge(acc: Vec<(u32, f32, usize)>, list: Vec<(u32, f32)>) -> Vec<(u32, f32, usize)> {
-    let mut out = Vec::with_capacity(acc.len().saturating_add(list.len()));
-    let mut a = acc.into_iter().peekable();
-    let mut b = list.into_iter().peekable();
-    loop {
-        let next = match (a.peek(), b.peek()) {
-            (None, None) => break,
-            (Some(_), None) => a.next(),
-            (None, Some(_)) => b.next().map(|(d, s)| (d, s, 1)),
-            (Some(x), Some(y)) => match x.0.cmp(&y.0) {
-                std::cmp::Ordering::Less => a.next(),
-                std::cmp::Ordering::Greater => b.next().map(|(d, s)| (d, s, 1)),
-                std::cmp::Ordering::Equal => match (a.next(), b.next()) {
-                    (Some((d, s, n)), Some((_, t))) => Some((d, s + t, n.saturating_add(1))),
-                    _ => None,
-                },
-            },
+    /// Terms that do exist near the query's terms that match nothing, from
+    /// the shards already fetched (a search of `query` fetched the shard
+    /// where each of its terms would be): Latin words within a small edit
+    /// distance (over bytes), CJK bigrams sharing a character in place with
+    /// a missing bigram (or starting with a missing character); nearest
+    /// first, then the most frequent, at most `max`.
+    pub fn suggest(&self, query: &str, max: usize) -> Vec<String> {
+        let Some(m) = &self.manifest else {
+            return Vec::new();
         };
-        if let Some(n) = next {
-            out.push(n);
+        let p = plan(query, &m.synonyms);
+        // (distance, document count, term)
+        let mut found: Vec<(usize, u32, String)> = Vec::new();
+        for t in &p.terms {
+            if self.postings(m, t).is_ok_and(|l| !l.is_empty()) {
+                continue;
+            }
+            let Some(name) = m.shard_of(t).map(|s| m.shard_name(s)) else {
+                continue;
+            };
+            let Some(bytes) = self.file(&name) else {
+                continue;
+            };
+            let mut want = t.chars();
+            let (w0, w1) = (want.next(), want.next());
+            let cjk = w0.is_some_and(is_cjk);
+            let max_dist = (t.len() / 4).saturating_add(1);
+            let _ = shard_terms(&name, bytes, |cand, count| {
+                let mut have = cand.chars();
+                let (h0, h1, h2) = (have.next(), have.next(), have.next());
+                let dist = if cjk {
+                    (h1.is_some() && h2.is_none() && (h0 == w0 || (w1.is_some() && h1 == w1)))
+                        .then_some(1)
+                } else if h0.is_some_and(is_cjk) {
+                    None
+                } else {
+                    edit_distance(t.as_bytes(), cand.as_bytes(), max_dist)
+                };
+                if let Some(d) = dist
+                    && cand != t
+                    && !found.iter().any(|f| f.2 == cand)
+                {
+                    found.push((d, count, cand.to_string()));
+                }
+            });
         }
+        // The best `max`, by selection (sorts are large in wasm).
+        let mut out = Vec::new();
+        while out.len() < max {
+            let best = found
+                .iter()
+                .enumerate()
+                .min_by(|a, b| (a.1.0, b.1.1, &a.1.2).cmp(&(b.1.0, a.1.1, &b.1.2)))
+                .map(|b| b.0);
+            match best {
+                Some(i) if i < found.len() => out.push(found.swap_remove(i).2),
+                _ => break,
+            }
+        }
+        out
     }
-    out
 }

@@ -8,11 +8,17 @@
 //! ```text
 //! manifest.bin  "FQS1" ver:v build_id:s doc_count:v docs_per_chunk:v max_impact:f32le
 //!               shard_count:v { shared:v suffix:s }*   (front-coded shard bounds)
+//!               group_count:v { word_count:v { word:s }* }*  (synonym groups, v2)
 //! <id>/t<i>.bin "FQT1" term_count:v { term:s n:v len:v postings[len] }*
 //!               postings = { doc_delta:v impact:v }* (doc ids ascending, first delta from 0)
 //! <id>/m<i>.bin "FQM1" count:v { title:s url:s category:s snippet:s }*
 //! v = unsigned LEB128 varint (≤ 5 bytes), s = v length + UTF-8 bytes
 //! ```
+//!
+//! A term of one CJK character holds a prefix list (format 2): the
+//! [`crate::plan::PREFIX_DOCS`] documents with the highest summed impact of
+//! every index term starting with that character (see [`crate::plan`]), not
+//! the postings of the unigram itself.
 //!
 //! Impacts are quantized linearly to 16 bits, `q = round(65535 · x / max)` (at
 //! least 1), with `max` the largest impact in the export. 8 bits (even on a log
@@ -21,8 +27,11 @@
 
 use std::fmt;
 
-/// Format version written in the manifest.
-pub const VERSION: u32 = 1;
+use crate::synonyms::Synonyms;
+
+/// Format version written in the manifest. 2: synonym groups in the
+/// manifest; one-character CJK terms hold prefix lists.
+pub const VERSION: u32 = 2;
 /// Name of the manifest, relative to `search/`.
 pub const MANIFEST: &str = "manifest.bin";
 
@@ -143,6 +152,8 @@ pub struct Manifest {
     /// prefix of its first term that sorts after the previous shard's last
     /// term (front-coded in the file).
     pub shard_first: Vec<String>,
+    /// The site's synonym groups.
+    pub synonyms: Synonyms,
 }
 
 impl Manifest {
@@ -187,12 +198,25 @@ impl Manifest {
             }
             shard_first.push(bound);
         }
+        let groups_n = r.len().ok_or(err("truncated"))?;
+        let mut groups: Vec<Vec<String>> = Vec::with_capacity(groups_n.min(bytes.len()));
+        for _ in 0..groups_n {
+            let words_n = r.len().ok_or(err("truncated"))?;
+            let mut words = Vec::with_capacity(words_n.min(bytes.len()));
+            for _ in 0..words_n {
+                words.push(r.str().ok_or(err("truncated"))?.to_string());
+            }
+            groups.push(words);
+        }
+        // Checked when the build read site.yaml.
+        let synonyms = Synonyms::trusted(groups);
         Ok(Manifest {
             build_id,
             doc_count,
             docs_per_chunk,
             max_impact,
             shard_first,
+            synonyms,
         })
     }
 
@@ -292,6 +316,30 @@ pub(crate) fn shard_lookup<'a>(
         }
     }
     Ok(None)
+}
+
+/// Calls `f(term, document count)` for every term of a shard, in order.
+pub(crate) fn shard_terms(
+    name: &str,
+    shard: &[u8],
+    mut f: impl FnMut(&str, u32),
+) -> Result<(), FormatError> {
+    let err = |what| FormatError {
+        file: name.to_string(),
+        what,
+    };
+    let mut r = Reader::new(shard);
+    r.magic(MAGIC_SHARD)
+        .ok_or(err("not a faqtory search shard"))?;
+    let n = r.varint().ok_or(err("truncated"))?;
+    for _ in 0..n {
+        let t = r.str().ok_or(err("truncated"))?;
+        let count = r.varint().ok_or(err("truncated"))?;
+        let len = r.len().ok_or(err("truncated"))?;
+        r.take(len).ok_or(err("truncated"))?;
+        f(t, count);
+    }
+    Ok(())
 }
 
 /// Decodes postings into `(doc, quantized impact)`.
@@ -453,7 +501,12 @@ impl Exporter {
 
     /// Finishes: returns every file `(name relative to search/, bytes)`, the
     /// manifest first.
-    pub fn finish(mut self, docs: &[DocMeta], docs_per_chunk: u32) -> Vec<(String, Vec<u8>)> {
+    pub fn finish(
+        mut self,
+        docs: &[DocMeta],
+        docs_per_chunk: u32,
+        synonyms: &Synonyms,
+    ) -> Vec<(String, Vec<u8>)> {
         self.close_shard();
         let per = usize::try_from(docs_per_chunk.max(1)).unwrap_or(1);
         let chunks: Vec<Vec<u8>> = docs
@@ -496,6 +549,13 @@ impl Exporter {
             put_len(&mut manifest, shared);
             put_str(&mut manifest, bound.get(shared..).unwrap_or(""));
             prev = bound;
+        }
+        put_len(&mut manifest, synonyms.groups().len());
+        for group in synonyms.groups() {
+            put_len(&mut manifest, group.len());
+            for word in group {
+                put_str(&mut manifest, word);
+            }
         }
         let mut files = Vec::with_capacity(
             self.shards

@@ -6,7 +6,10 @@
 //! * [`tokenize`]: folded text → CJK bigrams and lowercased words.
 //! * [`format`]: the static index files ([`Exporter`] writes them, the
 //!   [`Engine`] reads them).
-//! * [`engine`]: ranking over precomputed impacts, all-terms matches first.
+//! * [`plan`]: a query as slots of terms (prefix terms, synonyms) and how
+//!   term matches combine into a ranking, shared by both engines.
+//! * [`synonyms`]: checked synonym groups.
+//! * [`engine`]: the static engine: fetches, ranks, suggests.
 //! * [`snippet`]: highlight ranges and snippets.
 
 pub mod engine;
@@ -14,10 +17,14 @@ mod fold;
 #[rustfmt::skip]
 mod fold_table;
 pub mod format;
+pub mod plan;
 pub mod snippet;
+pub mod synonyms;
 pub mod tokenize;
 
 pub use engine::{Engine, Hit, Ranked, Step, rank_order};
 pub use fold::{Fold, fold_char, fold_lookup};
 pub use format::{DocMeta, ExportParams, Exporter, FormatError, Manifest};
-pub use tokenize::{Token, query_terms, tokenize};
+pub use plan::{PREFIX_DOCS, Plan, combine, cut_prefix, is_prefix_term, plan};
+pub use synonyms::{SynonymIssue, SynonymProblem, Synonyms};
+pub use tokenize::{Token, query_terms, tokenize, tokenize_index};

@@ -1,19 +1,37 @@
 //! Highlighting and snippets, shared by the CLI, the preview server and the browser.
 
-use crate::tokenize::tokenize_with;
+use crate::plan::is_prefix_term;
+use crate::tokenize::tokenize_index_with;
 
-/// Byte ranges of `text` covered by tokens that are among `terms`, merged
-/// where they overlap or touch, ascending.
+/// Byte ranges of `text` covered by tokens that are among `terms`, and by
+/// the characters that one-character (prefix) terms stand for, merged where
+/// they overlap or touch, ascending.
+///
+/// One pass over the index tokens: every character of a CJK run starts one
+/// (a bigram or the run's last unigram), in order, so a prefix term marks
+/// the first character of each token that starts with it.
 pub fn marks(text: &str, terms: &[String]) -> Vec<(usize, usize)> {
     let mut out: Vec<(usize, usize)> = Vec::new();
     if terms.is_empty() {
         return out;
     }
-    tokenize_with(text, |t| {
-        if terms.contains(&t.text) {
+    tokenize_index_with(text, |t| {
+        let span = if terms.contains(&t.text) {
+            Some((t.start, t.end))
+        } else {
+            let mut cs = t.text.chars();
+            cs.next()
+                .filter(|c| {
+                    cs.next().is_some()
+                        && terms.iter().any(|x| is_prefix_term(x) && x.starts_with(*c))
+                })
+                .and_then(|_| text.get(t.start..)?.chars().next())
+                .map(|c| (t.start, t.start.saturating_add(c.len_utf8())))
+        };
+        if let Some((start, end)) = span {
             match out.last_mut() {
-                Some(last) if t.start <= last.1 => last.1 = last.1.max(t.end),
-                _ => out.push((t.start, t.end)),
+                Some(last) if start <= last.1 => last.1 = last.1.max(end),
+                _ => out.push((start, end)),
             }
         }
     });

@@ -2,6 +2,11 @@
 //!
 //! * Han, Kana and Hangul runs become overlapping two-character tokens
 //!   (`退款规则` → `退款`, `款规`, `规则`); a run of one character is a unigram.
+//! * For the index ([`tokenize_index_with`]) a run of two or more characters
+//!   also ends with a unigram of its last character (`退款规则` → … `规则`,
+//!   `则`), so every character of the text starts some token: the terms that
+//!   begin with a character cover all of its occurrences (what a one-character
+//!   query searches, see [`crate::plan`]). Queries never make that unigram.
 //! * Other letters and digits (`char::is_alphanumeric`) form words, lowercased;
 //!   a word longer than [`MAX_WORD_CHARS`] is cut there.
 //! * Everything else (punctuation, spaces, zero-width characters, U+FFFD from
@@ -57,9 +62,30 @@ fn class(c: char) -> Class {
     }
 }
 
-/// Splits `text` into tokens, calling `emit` for each in order.
-pub fn tokenize_with(text: &str, mut emit: impl FnMut(Token)) {
-    let mut st = State::default();
+/// Splits `text` into tokens, calling `emit` for each in order (query
+/// tokens: no unigram at the end of a longer CJK run).
+pub fn tokenize_with(text: &str, emit: impl FnMut(Token)) {
+    tokenize_mode(text, false, emit);
+}
+
+/// Splits `text` into index tokens: [`tokenize_with`] plus, after each CJK
+/// run of two or more characters, a unigram of its last character.
+pub fn tokenize_index_with(text: &str, emit: impl FnMut(Token)) {
+    tokenize_mode(text, true, emit);
+}
+
+/// Index tokens of `text` (see [`tokenize_index_with`]).
+pub fn tokenize_index(text: &str) -> Vec<Token> {
+    let mut out = Vec::new();
+    tokenize_index_with(text, |t| out.push(t));
+    out
+}
+
+fn tokenize_mode(text: &str, index: bool, mut emit: impl FnMut(Token)) {
+    let mut st = State {
+        index,
+        ..State::default()
+    };
     for (start, c) in text.char_indices() {
         let end = start.saturating_add(c.len_utf8());
         match fold_lookup(c) {
@@ -92,6 +118,8 @@ struct State {
     /// The previous CJK character of the current run, its start, and the run length.
     prev_cjk: Option<(char, usize, usize)>,
     run_len: usize,
+    /// Index mode: a run of two or more ends with a unigram of its last char.
+    index: bool,
 }
 
 impl State {
@@ -143,7 +171,7 @@ impl State {
 
     fn end_run(&mut self, emit: &mut impl FnMut(Token)) {
         if let Some((p, pstart, pend)) = self.prev_cjk.take()
-            && self.run_len == 1
+            && (self.run_len == 1 || self.index)
         {
             emit(Token {
                 text: p.to_string(),

@@ -34,7 +34,7 @@ fn export(
     for (t, p) in sorted {
         assert!(ex.add_term(t, p), "term {t}");
     }
-    ex.finish(docs, params.docs_per_chunk)
+    ex.finish(docs, params.docs_per_chunk, &search_core::Synonyms::none())
 }
 
 /// Runs the fetch loop the browser runs, counting the rounds.
@@ -218,4 +218,63 @@ fn every_term_is_found_across_shard_bounds() {
             assert!(hits.is_empty(), "{absent}");
         }
     }
+}
+
+#[test]
+fn synonyms_travel_in_the_manifest_and_one_character_reads_its_list() {
+    let docs: Vec<DocMeta> = ["退款", "退订", "发票"].iter().map(|t| meta(t)).collect();
+    // `退` holds its prefix list (what the export computes); 退费 is not in
+    // the index at all.
+    // In term (byte) order.
+    let terms: Vec<(&str, &[(u32, f32)])> = vec![
+        ("发票", &[(2, 3.0)]),
+        ("退", &[(0, 2.0), (1, 1.0)]),
+        ("退款", &[(0, 2.0)]),
+        ("退订", &[(1, 1.0)]),
+    ];
+    // One shard: suggestions come from the shards a search fetched.
+    let params = ExportParams {
+        shard_bytes: 4096,
+        docs_per_chunk: 2,
+        max_impact: 20.0,
+    };
+    let mut ex = Exporter::new(&params);
+    for (t, p) in &terms {
+        assert!(ex.add_term(t, p), "term {t}");
+    }
+    let groups = vec![vec!["退款".to_string(), "退费".to_string()]];
+    let synonyms = search_core::Synonyms::new(&groups).unwrap_or_else(|e| panic!("{e:?}"));
+    let files = ex.finish(&docs, params.docs_per_chunk, &synonyms);
+    let mut e = Engine::new();
+    let (hits, _, _) = run(&mut e, &files, "退费", 10);
+    let order: Vec<u32> = hits.iter().map(|h| h.doc).collect();
+    assert_eq!(order, vec![0], "退费 finds 退款");
+    assert_eq!(
+        e.manifest().map(|m| m.synonyms.groups().to_vec()),
+        Some(groups)
+    );
+    let (hits, _, _) = run(&mut e, &files, "退", 10);
+    let order: Vec<u32> = hits.iter().map(|h| h.doc).collect();
+    assert_eq!(order, vec![0, 1], "退 finds both, by its list");
+    assert_eq!(hits[1].title_marks, vec![(0, "退".len())]);
+    // Nothing for 退货: the shard it would be in offers 退款 and 退订.
+    let (hits, _, _) = run(&mut e, &files, "退货", 10);
+    assert!(hits.is_empty());
+    let sug = e.suggest("退货", 5);
+    assert!(
+        sug.contains(&"退款".to_string()) && sug.contains(&"退订".to_string()),
+        "{sug:?}"
+    );
+}
+
+#[test]
+fn a_manifest_of_format_1_is_refused() {
+    let docs = vec![meta("a")];
+    let mut files = export(&[("a", &[(0, 1.0)])], &docs, 64);
+    let manifest = &mut files[0].1;
+    assert_eq!(manifest[4], 2, "format version 2");
+    manifest[4] = 1;
+    let mut e = Engine::new();
+    let err = e.put("manifest.bin", manifest.clone());
+    assert!(err.is_err_and(|e| e.what == "unsupported format version"));
 }

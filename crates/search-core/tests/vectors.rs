@@ -3,10 +3,11 @@
 //! tests/search_wasm.rs runs the same vectors against the wasm module.
 #![allow(clippy::indexing_slicing, clippy::panic)]
 
-use search_core::{query_terms, tokenize};
+use search_core::{query_terms, tokenize, tokenize_index};
 use serde_json::Value;
 
-fn vectors() -> Vec<(String, String, Vec<String>)> {
+/// (name, input, query tokens, index tokens)
+fn vectors() -> Vec<(String, String, Vec<String>, Vec<String>)> {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../../tests/fixtures/tokenizer-vectors.json"
@@ -31,13 +32,18 @@ fn vectors() -> Vec<(String, String, Vec<String>)> {
                 }
                 _ => panic!("{name}: no input"),
             };
-            let tokens = v["tokens"]
-                .as_array()
-                .unwrap_or_else(|| panic!("{name}: no tokens"))
-                .iter()
-                .map(|t| t.as_str().unwrap_or_default().to_string())
-                .collect();
-            (name, input, tokens)
+            let list = |key: &str| -> Option<Vec<String>> {
+                Some(
+                    v[key]
+                        .as_array()?
+                        .iter()
+                        .map(|t| t.as_str().unwrap_or_default().to_string())
+                        .collect(),
+                )
+            };
+            let tokens = list("tokens").unwrap_or_else(|| panic!("{name}: no tokens"));
+            let index = list("index").unwrap_or_else(|| tokens.clone());
+            (name, input, tokens, index)
         })
         .collect()
 }
@@ -45,11 +51,17 @@ fn vectors() -> Vec<(String, String, Vec<String>)> {
 #[test]
 fn native_tokens_match_vectors() {
     let mut failures = Vec::new();
-    for (name, input, want) in vectors() {
+    for (name, input, want, want_index) in vectors() {
         let have: Vec<String> = tokenize(&input).into_iter().map(|t| t.text).collect();
         if have != want {
             failures.push(format!(
                 "{name}: input {input:?}\n  have {have:?}\n  want {want:?}"
+            ));
+        }
+        let have: Vec<String> = tokenize_index(&input).into_iter().map(|t| t.text).collect();
+        if have != want_index {
+            failures.push(format!(
+                "{name} (index): input {input:?}\n  have {have:?}\n  want {want_index:?}"
             ));
         }
     }

@@ -13,8 +13,11 @@
 //!   again), `{"hits":[{"title","url","category","snippet","score","all",
 //!   "title_marks":[[s,e]…],"snippet_marks":[…]}…]}` (marks in UTF-16 code
 //!   units) or `{"error":"…"}`.
-//! * `fq_tokenize(text, len) -> out_len`: JSON `[["token",start,end],…]` with
-//!   UTF-8 byte offsets (for tests).
+//! * `fq_suggest(q, q_len, max) -> out_len`: JSON `["term",…]`, terms that
+//!   exist near the query's unmatched terms, from the shards a search of `q`
+//!   fetched (for an empty result).
+//! * `fq_tokenize(text, len, index) -> out_len`: JSON `[["token",start,end],…]`
+//!   with UTF-8 byte offsets; `index` 1 gives index tokens (for tests).
 //!
 //! Text that is not UTF-8 is treated as empty (TextEncoder always produces
 //! UTF-8, turning lone surrogates into U+FFFD), so nothing JS passes can make
@@ -155,17 +158,38 @@ pub unsafe extern "C" fn fq_search(q: *const u8, q_len: usize, limit: u32) -> us
     set_out(s)
 }
 
+/// Suggests terms for a query that found nothing; see the module docs.
+///
+/// # Safety
+/// `q..q+q_len` must be a readable buffer from `fq_alloc`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn fq_suggest(q: *const u8, q_len: usize, max: u32) -> usize {
+    // SAFETY: forwarded caller contract.
+    let q = std::str::from_utf8(unsafe { bytes(q, q_len) }).unwrap_or("");
+    let max = usize::try_from(max).unwrap_or(5).min(20);
+    let terms = ENGINE.with(|e| e.borrow().suggest(q, max));
+    let mut s = String::from("[");
+    for (i, t) in terms.iter().enumerate() {
+        if i > 0 {
+            s.push(',');
+        }
+        json_str(&mut s, t);
+    }
+    s.push(']');
+    set_out(s)
+}
+
 /// Tokenizes text; see the module docs for the JSON.
 ///
 /// # Safety
 /// `text..text+len` must be a readable buffer from `fq_alloc`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn fq_tokenize(text: *const u8, len: usize) -> usize {
+pub unsafe extern "C" fn fq_tokenize(text: *const u8, len: usize, index: u32) -> usize {
     // SAFETY: forwarded caller contract.
     let t = std::str::from_utf8(unsafe { bytes(text, len) }).unwrap_or("");
     let mut s = String::from("[");
     let mut first = true;
-    search_core::tokenize::tokenize_with(t, |tok| {
+    let each = |tok: search_core::Token| {
         if !first {
             s.push(',');
         }
@@ -177,7 +201,12 @@ pub unsafe extern "C" fn fq_tokenize(text: *const u8, len: usize) -> usize {
         s.push(',');
         push_uint(&mut s, tok.end);
         s.push(']');
-    });
+    };
+    if index == 0 {
+        search_core::tokenize::tokenize_with(t, each);
+    } else {
+        search_core::tokenize::tokenize_index_with(t, each);
+    }
     s.push(']');
     set_out(s)
 }

@@ -14,21 +14,31 @@
  *
  * Optional strings on the form: data-str-loading, data-str-no-results (with
  * "{q}" for the query), data-str-all-questions, data-str-error, data-str-results
- * (with "{n}"). Defaults follow <html lang> (Chinese or English).
+ * (with "{n}"), data-str-suggest (before the suggested terms). Defaults follow
+ * <html lang> (Chinese or English).
  *
- * Behaviour: "/" focuses the box (unless typing elsewhere); results update as
- * you type; ArrowUp/ArrowDown move through them, Enter opens the active one (or
- * the search page when none is active), Escape closes. Matched words are
- * wrapped in <mark>; every result links to its question's anchor. Without
- * JavaScript the form submits to the all-questions page.
+ * Behaviour: "/" focuses the box (unless typing elsewhere); results update at
+ * every keystroke (not while an IME is composing: at its end), from the first
+ * character (one CJK character finds every entry that contains it). When the
+ * best question's title starts with what was typed, the rest of it is
+ * completed in the box, selected (typing goes on over it; Tab accepts it,
+ * Enter opens that question, Backspace or Escape drops it). ArrowUp/ArrowDown
+ * move through the results, Enter opens the active one (or the search page
+ * when none is active), Escape closes. Matched words are wrapped in <mark>;
+ * every result links to its question's anchor. An empty result names the
+ * query and offers the nearest terms the index does have (search-core's
+ * suggestions: edit distance for Latin words, a shared character in place
+ * for Chinese). Without JavaScript the form submits to the all-questions page.
  *
  * For tests: the results container gets data-state = loading | results |
- * none | error, and window.faqtorySearch = { search(q, limit) → Promise<hits> }.
+ * none | error, and window.faqtorySearch = { search(q, limit) → Promise<hits>,
+ * suggest(q, max) → Promise<terms> }.
  * In Node, `require()` this file for { createEngine } (no DOM needed).
  *
  * Wasm ABI (crates/search-wasm/src/lib.rs): fq_alloc, fq_free, fq_out_ptr,
- * fq_put(name, len, bytes, len), fq_search(q, len, limit) and
- * fq_tokenize(text, len); outputs are JSON at fq_out_ptr().
+ * fq_put(name, len, bytes, len), fq_search(q, len, limit),
+ * fq_suggest(q, len, max) and fq_tokenize(text, len, index); outputs are JSON
+ * at fq_out_ptr().
  */
 (function () {
   "use strict";
@@ -87,11 +97,20 @@
       }
       return Promise.resolve().then(go);
     }
-    function tokenize(text) {
-      var len = withBytes(enc.encode(text), function (p, n) { return ex.fq_tokenize(p, n); });
+    /* Index tokens when `index` is true, query tokens otherwise. */
+    function tokenize(text, index) {
+      var len = withBytes(enc.encode(text), function (p, n) { return ex.fq_tokenize(p, n, index ? 1 : 0); });
       return JSON.parse(out(len));
     }
-    return { search: search, tokenize: tokenize, prefetch: fetchOnce };
+    /* Terms near the query's unmatched ones, from the shards its search
+     * fetched (searches first, so they are there). */
+    function suggest(q, max) {
+      return search(q, 1).then(function () {
+        var len = withBytes(enc.encode(q), function (p, n) { return ex.fq_suggest(p, n, max || 5); });
+        return JSON.parse(out(len));
+      });
+    }
+    return { search: search, suggest: suggest, tokenize: tokenize, prefetch: fetchOnce };
   }
 
   if (typeof module !== "undefined" && module.exports) {
@@ -117,6 +136,7 @@
     all: ds.strAllQuestions || (zh ? "浏览全部问题" : "Browse all questions"),
     error: ds.strError || (zh ? "搜索暂时不可用。" : "Search is unavailable right now."),
     results: ds.strResults || (zh ? "{n} 个结果" : "{n} results"),
+    suggest: ds.strSuggest || (zh ? "试试：" : "Try:"),
   };
   var allUrl = (form && form.getAttribute("action")) || root + "questions/";
   var searchUrl = ds.searchUrl || root + "search/";
@@ -150,6 +170,9 @@
   window.faqtorySearch = {
     search: function (q, limit) {
       return engine().then(function (e) { return e.search(q, limit || 10); });
+    },
+    suggest: function (q, max) {
+      return engine().then(function (e) { return e.suggest(q, max || 5); });
     },
   };
 
@@ -213,9 +236,27 @@
     target.appendChild(p);
   }
 
-  function render(target, q, hits, listbox) {
+  /* The no-results state: what was searched, then the nearest terms that
+   * exist (each a link to its search; `pick` fills the box instead). */
+  function noResults(target, q, pick) {
+    message(target, "none", S.none.replace("{q}", q), true);
+    window.faqtorySearch.suggest(q, 5).then(function (terms) {
+      if (!terms.length || target.dataset.state !== "none") return;
+      var p = el("p", "search-suggestions", S.suggest);
+      terms.forEach(function (t) {
+        var a = el("a", "search-suggestion", t);
+        a.href = searchUrl + "?q=" + encodeURIComponent(t);
+        if (pick) a.addEventListener("click", function (e) { e.preventDefault(); pick(t); });
+        p.appendChild(document.createTextNode(" "));
+        p.appendChild(a);
+      });
+      target.appendChild(p);
+    }, function () {});
+  }
+
+  function render(target, q, hits, listbox, pick) {
     if (!hits.length) {
-      message(target, "none", S.none.replace("{q}", q), true);
+      noResults(target, q, pick);
       return;
     }
     target.replaceChildren();
@@ -234,8 +275,11 @@
   /* ------------------------------------------------------------ the box */
   if (input && box) {
     var seq = 0, active = -1, timer = 0;
+    // What the reader typed (the box may also hold a selected completion),
+    // and whether the last edit added text (only then is a completion offered).
+    var typed = input.value, grew = false, completion = "";
     input.setAttribute("role", "combobox");
-    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-autocomplete", "both");
     input.setAttribute("aria-expanded", "false");
     input.setAttribute("aria-controls", "search-results");
 
@@ -248,7 +292,32 @@
       input.setAttribute("aria-activedescendant", opts[active].id);
       opts[active].scrollIntoView({ block: "nearest" });
     };
+    var hasCompletion = function () {
+      return completion && input.value === completion && input.selectionEnd === input.value.length &&
+        input.selectionStart === typed.length && typed.length < completion.length;
+    };
+    var dropCompletion = function () {
+      if (hasCompletion()) input.value = typed;
+      completion = "";
+    };
+    var complete = function (hits) {
+      completion = "";
+      var t = hits.length ? hits[0].title : "";
+      if (!grew || !typed.trim() || t.length <= typed.length || document.activeElement !== input) return;
+      if (input.value !== typed || input.selectionEnd !== typed.length) return;
+      if (t.slice(0, typed.length).toLowerCase() !== typed.toLowerCase()) return;
+      completion = typed + t.slice(typed.length);
+      input.value = completion;
+      input.setSelectionRange(typed.length, completion.length);
+    };
+    var pick = function (t) {
+      input.value = typed = t;
+      grew = false;
+      input.focus();
+      run();
+    };
     var close = function () {
+      dropCompletion();
       box.replaceChildren();
       delete box.dataset.state;
       active = -1;
@@ -256,7 +325,7 @@
       input.removeAttribute("aria-activedescendant");
     };
     var run = function () {
-      var q = input.value.trim();
+      var q = typed.trim();
       var mine = ++seq;
       active = -1;
       input.removeAttribute("aria-activedescendant");
@@ -265,24 +334,50 @@
       input.setAttribute("aria-expanded", "true");
       window.faqtorySearch.search(q, 8).then(function (hits) {
         if (mine !== seq) return; // a newer keystroke won
-        render(box, q, hits, true);
+        render(box, q, hits, true, pick);
+        complete(hits);
       }, function () {
         if (mine !== seq) return;
         message(box, "error", S.error, true);
       });
     };
 
-    input.addEventListener("input", function () {
+    var schedule = function () {
       clearTimeout(timer);
-      timer = setTimeout(run, 40);
+      timer = setTimeout(run, 30);
+    };
+    input.addEventListener("input", function (e) {
+      completion = "";
+      grew = input.value.length > typed.length && /^insert/.test(e.inputType || "insertText");
+      typed = input.value;
+      if (e.isComposing) return; // pinyin being composed: wait for its end
+      schedule();
+    });
+    input.addEventListener("compositionend", function () {
+      typed = input.value;
+      grew = true;
+      schedule();
     });
     input.addEventListener("focus", function () {
       engine().catch(function () {}); // warm up: wasm + manifest
-      if (input.value.trim() && !box.firstChild) run();
+      if (!hasCompletion()) typed = input.value;
+      if (typed.trim() && !box.firstChild) run();
     });
     input.addEventListener("keydown", function (e) {
       if (e.isComposing) return; // IME candidate selection
-      if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+      if (e.key === "Tab" && !e.shiftKey && hasCompletion()) {
+        // Accept the completion: the whole title, searched.
+        e.preventDefault();
+        typed = input.value;
+        completion = "";
+        grew = false;
+        input.setSelectionRange(typed.length, typed.length);
+        run();
+      } else if (e.key === "Backspace" && hasCompletion()) {
+        // Drop the completion, keep what was typed.
+        e.preventDefault();
+        dropCompletion();
+      } else if (e.key === "ArrowDown" || e.key === "ArrowUp") {
         if (!options().length) return;
         e.preventDefault();
         setActive(active + (e.key === "ArrowDown" ? 1 : -1));
@@ -291,15 +386,20 @@
         e.preventDefault();
         if (active >= 0 && opts[active]) {
           window.location.href = opts[active].href;
+        } else if (hasCompletion() && opts[0]) {
+          window.location.href = opts[0].href; // the completed question
         } else if (input.value.trim()) {
           window.location.href = searchUrl + "?q=" + encodeURIComponent(input.value.trim());
         }
       } else if (e.key === "Escape") {
-        if (box.firstChild) { e.preventDefault(); close(); } else { input.blur(); }
+        if (hasCompletion()) { e.preventDefault(); dropCompletion(); } else if (box.firstChild) { e.preventDefault(); close(); } else { input.blur(); }
       }
     });
     document.addEventListener("click", function (e) {
-      if (form && !form.contains(e.target)) close();
+      // The event's path as dispatched: a click that re-rendered the box (a
+      // suggestion) has a detached target by now, but was still inside.
+      var path = e.composedPath ? e.composedPath() : [e.target];
+      if (form && path.indexOf(form) < 0 && !form.contains(e.target)) close();
     });
     document.addEventListener("keydown", function (e) {
       if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey || e.isComposing) return;
@@ -322,7 +422,7 @@
     } else {
       message(page, "loading", S.loading, false);
       window.faqtorySearch.search(q, 50).then(function (hits) {
-        render(page, q, hits, false);
+        render(page, q, hits, false, null);
         if (hits.length) {
           var n = el("p", "search-count", S.results.replace("{n}", hits.length));
           page.insertBefore(n, page.firstChild);
