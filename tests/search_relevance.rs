@@ -43,6 +43,22 @@ fn backends_with(name: &str, groups: &[&[&str]]) -> Backends {
     }
 }
 
+/// For each backend whose first hit for `q` is not `want`: what it gave.
+fn first_title_misses(b: &Backends, q: &str, want: &str) -> Vec<String> {
+    let mut misses = Vec::new();
+    for (backend, hits) in both(b, q) {
+        let got = hits
+            .first()
+            .map(|h| h.title.as_str())
+            .unwrap_or("(nothing)");
+        if got != want {
+            let top: Vec<&str> = hits.iter().take(3).map(|h| h.title.as_str()).collect();
+            misses.push(format!("{backend}: {q:?} → {top:?}, want {want:?} first"));
+        }
+    }
+    misses
+}
+
 fn both(b: &Backends, q: &str) -> [(&'static str, Vec<Hit>); 2] {
     [
         (
@@ -110,16 +126,7 @@ fn expected_question_ranks_first_in_both_backends() {
     let b = backends("relevance");
     let mut failures = Vec::new();
     for (q, want) in CASES {
-        for (backend, hits) in both(&b, q) {
-            let got = hits
-                .first()
-                .map(|h| h.title.as_str())
-                .unwrap_or("(nothing)");
-            if got != *want {
-                let top: Vec<&str> = hits.iter().take(3).map(|h| h.title.as_str()).collect();
-                failures.push(format!("{backend}: {q:?} → {top:?}, want {want:?} first"));
-            }
-        }
+        failures.extend(first_title_misses(&b, q, want));
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
@@ -130,16 +137,7 @@ fn synonyms_find_the_words_the_content_uses_in_both_backends() {
     let plain = backends("no-synonyms");
     let mut failures = Vec::new();
     for (q, want) in SYNONYM_CASES {
-        for (backend, hits) in both(&b, q) {
-            let got = hits
-                .first()
-                .map(|h| h.title.as_str())
-                .unwrap_or("(nothing)");
-            if got != *want {
-                let top: Vec<&str> = hits.iter().take(3).map(|h| h.title.as_str()).collect();
-                failures.push(format!("{backend}: {q:?} → {top:?}, want {want:?} first"));
-            }
-        }
+        failures.extend(first_title_misses(&b, q, want));
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     // A word of a group ranks exactly as the content's word.

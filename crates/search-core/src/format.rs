@@ -290,39 +290,12 @@ pub fn quantize(impact: f32, max_impact: f32) -> u32 {
     v
 }
 
-/// Finds `term` in a shard and returns its postings bytes and count.
-pub(crate) fn shard_lookup<'a>(
+/// Calls `f(term, document count, postings bytes)` for every term of a
+/// shard, in order, until `f` returns false.
+fn for_each_term<'a>(
     name: &str,
     shard: &'a [u8],
-    term: &str,
-) -> Result<Option<(u32, &'a [u8])>, FormatError> {
-    let err = |what| FormatError {
-        file: name.to_string(),
-        what,
-    };
-    let mut r = Reader::new(shard);
-    r.magic(MAGIC_SHARD)
-        .ok_or(err("not a faqtory search shard"))?;
-    let n = r.varint().ok_or(err("truncated"))?;
-    for _ in 0..n {
-        let t = r.str().ok_or(err("truncated"))?;
-        let count = r.varint().ok_or(err("truncated"))?;
-        let len = r.len().ok_or(err("truncated"))?;
-        let body = r.take(len).ok_or(err("truncated"))?;
-        match t.cmp(term) {
-            std::cmp::Ordering::Equal => return Ok(Some((count, body))),
-            std::cmp::Ordering::Greater => return Ok(None),
-            std::cmp::Ordering::Less => {}
-        }
-    }
-    Ok(None)
-}
-
-/// Calls `f(term, document count)` for every term of a shard, in order.
-pub(crate) fn shard_terms(
-    name: &str,
-    shard: &[u8],
-    mut f: impl FnMut(&str, u32),
+    mut f: impl FnMut(&'a str, u32, &'a [u8]) -> bool,
 ) -> Result<(), FormatError> {
     let err = |what| FormatError {
         file: name.to_string(),
@@ -336,10 +309,43 @@ pub(crate) fn shard_terms(
         let t = r.str().ok_or(err("truncated"))?;
         let count = r.varint().ok_or(err("truncated"))?;
         let len = r.len().ok_or(err("truncated"))?;
-        r.take(len).ok_or(err("truncated"))?;
-        f(t, count);
+        let body = r.take(len).ok_or(err("truncated"))?;
+        if !f(t, count, body) {
+            break;
+        }
     }
     Ok(())
+}
+
+/// Finds `term` in a shard and returns its postings bytes and count.
+pub(crate) fn shard_lookup<'a>(
+    name: &str,
+    shard: &'a [u8],
+    term: &str,
+) -> Result<Option<(u32, &'a [u8])>, FormatError> {
+    let mut found = None;
+    // Terms are sorted: stop at the first one at or past `term`.
+    for_each_term(name, shard, |t, count, body| match t.cmp(term) {
+        std::cmp::Ordering::Equal => {
+            found = Some((count, body));
+            false
+        }
+        std::cmp::Ordering::Greater => false,
+        std::cmp::Ordering::Less => true,
+    })?;
+    Ok(found)
+}
+
+/// Calls `f(term, document count)` for every term of a shard, in order.
+pub(crate) fn shard_terms(
+    name: &str,
+    shard: &[u8],
+    mut f: impl FnMut(&str, u32),
+) -> Result<(), FormatError> {
+    for_each_term(name, shard, |t, count, _| {
+        f(t, count);
+        true
+    })
 }
 
 /// Decodes postings into `(doc, quantized impact)`.
