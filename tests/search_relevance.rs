@@ -43,6 +43,15 @@ fn backends_with(name: &str, groups: &[&[&str]]) -> Backends {
     }
 }
 
+/// The highlighted parts of a hit's title (marks are UTF-16 ranges).
+fn title_marks(h: &Hit) -> Vec<String> {
+    let title16: Vec<u16> = h.title.encode_utf16().collect();
+    h.title_marks
+        .iter()
+        .map(|m| String::from_utf16_lossy(&title16[m[0]..m[1]]))
+        .collect()
+}
+
 /// For each backend whose first hit for `q` is not `want`: what it gave.
 fn first_title_misses(b: &Backends, q: &str, want: &str) -> Vec<String> {
     let mut misses = Vec::new();
@@ -153,12 +162,7 @@ fn synonyms_find_the_words_the_content_uses_in_both_backends() {
     // The content's word is highlighted for the reader's.
     for (backend, hits) in both(&b, "退钱") {
         let h = &hits[0];
-        let title16: Vec<u16> = h.title.encode_utf16().collect();
-        let marked: Vec<String> = h
-            .title_marks
-            .iter()
-            .map(|m| String::from_utf16_lossy(&title16[m[0]..m[1]]))
-            .collect();
+        let marked = title_marks(h);
         assert_eq!(marked, vec!["退款"], "{backend}");
     }
 }
@@ -183,12 +187,7 @@ fn one_character_ranks_title_words_above_a_mention_in_the_body() {
         );
         // The character itself is highlighted, wherever it stands.
         let h = &hits[0];
-        let title16: Vec<u16> = h.title.encode_utf16().collect();
-        let marked: Vec<String> = h
-            .title_marks
-            .iter()
-            .map(|m| String::from_utf16_lossy(&title16[m[0]..m[1]]))
-            .collect();
+        let marked = title_marks(h);
         assert_eq!(marked, vec!["退"], "{backend}");
     }
     // A one-character query that is nowhere finds nothing, and a character
@@ -212,12 +211,7 @@ fn results_link_to_the_question_anchor_and_highlight() {
     for (backend, hits) in both(&b, "订单") {
         let h = &hits[0];
         assert_eq!(h.url, "/cloud-market/faq/#q1", "{backend}");
-        let title16: Vec<u16> = h.title.encode_utf16().collect();
-        let marked: Vec<String> = h
-            .title_marks
-            .iter()
-            .map(|m| String::from_utf16_lossy(&title16[m[0]..m[1]]))
-            .collect();
+        let marked = title_marks(h);
         assert_eq!(marked, vec!["订单"], "{backend}");
     }
 }
