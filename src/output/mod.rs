@@ -144,12 +144,7 @@ impl OutputLock {
                 ),
             ));
         }
-        remove_stale_temps(&parent, &name);
-        let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
-        if tmp.exists() {
-            fs::remove_dir_all(&tmp).map_err(|e| OutputError::Io(tmp.clone(), e))?;
-        }
-        fs::create_dir_all(&tmp).map_err(|e| OutputError::Io(tmp.clone(), e))?;
+        let tmp = fresh_temp(&parent, &name)?;
         Ok(StagedOutput {
             lock: self,
             tmp,
@@ -271,12 +266,7 @@ impl StagedDir {
     pub fn new(_held: &OutputLock, dest: &Path) -> Result<StagedDir, OutputError> {
         let (parent, name) = split(dest)?;
         fs::create_dir_all(&parent).map_err(|e| OutputError::Io(parent.clone(), e))?;
-        remove_stale_temps(&parent, &name);
-        let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
-        if tmp.exists() {
-            fs::remove_dir_all(&tmp).map_err(|e| OutputError::Io(tmp.clone(), e))?;
-        }
-        fs::create_dir_all(&tmp).map_err(|e| OutputError::Io(tmp.clone(), e))?;
+        let tmp = fresh_temp(&parent, &name)?;
         Ok(StagedDir {
             tmp,
             dest: dest.to_path_buf(),
@@ -312,6 +302,18 @@ pub fn index_dir(out: &Path) -> PathBuf {
         Ok((parent, name)) => parent.join(format!(".{name}.index")),
         Err(_) => out.join(".index"),
     }
+}
+
+/// `parent/.name.tmp-<pid>`, empty, after the temporary folders of killed
+/// builds are cleared (the caller holds the lock, so none is in use).
+fn fresh_temp(parent: &Path, name: &str) -> Result<PathBuf, OutputError> {
+    remove_stale_temps(parent, name);
+    let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+    if tmp.exists() {
+        fs::remove_dir_all(&tmp).map_err(|e| OutputError::Io(tmp.clone(), e))?;
+    }
+    fs::create_dir_all(&tmp).map_err(|e| OutputError::Io(tmp.clone(), e))?;
+    Ok(tmp)
 }
 
 fn split(out: &Path) -> Result<(PathBuf, String), OutputError> {
