@@ -487,3 +487,54 @@ fn is_build_product_covers_the_output_and_its_siblings_only() {
     assert!(!is_build_product("site/content/a.md", Some("site/public")));
     assert!(!is_build_product("site/public/index.html", None));
 }
+
+/// Makes a folder immutable (`chattr +i`: not even root may rename it) for
+/// as long as the guard lives.
+struct Immutable(PathBuf);
+
+impl Immutable {
+    fn set(path: PathBuf) -> Option<Immutable> {
+        let ok = Command::new("chattr")
+            .arg("+i")
+            .arg(&path)
+            .status()
+            .is_ok_and(|s| s.success());
+        ok.then_some(Immutable(path))
+    }
+}
+
+impl Drop for Immutable {
+    fn drop(&mut self) {
+        let _ = Command::new("chattr").arg("-i").arg(&self.0).status();
+    }
+}
+
+/// Regression: when the search index could not be put in place after the
+/// site was swapped in, the build said "nothing written" although the new
+/// site was out. It must say the site was written, and what failed.
+#[test]
+fn a_failure_after_the_swap_does_not_claim_nothing_was_written() {
+    let w = World::new();
+    let first = w.build(&[]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let index = w.site().join(".public.index");
+    assert!(index.is_dir());
+    let Some(_guard) = Immutable::set(index) else {
+        eprintln!("SKIPPED: chattr +i is not available here (needs root on ext4 or similar)");
+        return;
+    };
+    w.write(
+        "site/content/market/new.md",
+        "---\ntitle: 新页面\n---\n### 新问题？\n新答案。\n",
+    );
+    let out = w.build(&[]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("the site was written"), "{err}");
+    assert!(err.contains("→ public"), "{err}");
+    assert!(!err.contains("nothing written"), "{err}");
+    assert!(
+        w.site().join("public/market/new/index.html").is_file(),
+        "the new site is out"
+    );
+}
