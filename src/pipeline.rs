@@ -88,13 +88,6 @@ pub struct Rendered {
     pub files: Vec<OutputFile>,
 }
 
-impl Rendered {
-    /// The site in every language, its own first.
-    pub fn sites(&self) -> impl Iterator<Item = &Site> {
-        std::iter::once(&self.site).chain(&self.translations)
-    }
-}
-
 /// Loads and renders the site at `opts.root` in memory. `None` when a stage
 /// could not produce anything; the problems are in `diags` either way.
 pub fn render_site(
@@ -102,8 +95,15 @@ pub fn render_site(
     diags: &mut Vec<Diagnostic>,
     progress: &Progress,
 ) -> Option<Rendered> {
+    let config = match load_config(opts) {
+        Ok(c) => c,
+        Err(ds) => {
+            diags.extend(ds);
+            return None;
+        }
+    };
     let sink = MemorySink::keeping();
-    let sites = render_into(opts, diags, progress, None, &sink);
+    let sites = render_into(opts, config, diags, progress, None, &sink);
     report_clashes(&sink.ledger, diags);
     let files = sink.into_files();
     sites.map(|(site, translations)| Rendered {
@@ -113,37 +113,36 @@ pub fn render_site(
     })
 }
 
-/// Loads and renders the site at `opts.root`, handing every file to `sink`
+/// `site.yaml` of `opts.root`, with the `--base-url` override applied (and
+/// checked: the CLI checks the flag, library callers get the same check).
+fn load_config(opts: &BuildOptions) -> Result<Config, Vec<Diagnostic>> {
+    let mut config = Config::load(&opts.root)?;
+    if let Some(url) = &opts.base_url {
+        if let Err(msg) = crate::config::check_url(url) {
+            return Err(vec![Diagnostic::file_level(
+                Severity::Error,
+                "--base-url",
+                format!("`--base-url`: {msg}"),
+            )]);
+        }
+        config.base_url = url.clone();
+    }
+    Ok(config)
+}
+
+/// Renders the site at `opts.root` (its `config` already loaded), handing every file to `sink`
 /// as it is made, and keeps the tantivy index of the site's own language in
 /// `index_dir` (for `faqtory search`) when given. Returns the site and its
 /// translations; `None` when a stage could not produce anything.
 pub fn render_into(
     opts: &BuildOptions,
+    config: Config,
     diags: &mut Vec<Diagnostic>,
     progress: &Progress,
     index_dir: Option<&Path>,
     sink: &dyn Sink,
 ) -> Option<(Site, Vec<Site>)> {
     progress.stage("reading content");
-    let mut config = match Config::load(&opts.root) {
-        Ok(c) => c,
-        Err(ds) => {
-            diags.extend(ds);
-            return None;
-        }
-    };
-    if let Some(url) = &opts.base_url {
-        // The CLI checks the flag; library callers get the same check.
-        if let Err(msg) = crate::config::check_url(url) {
-            diags.push(Diagnostic::file_level(
-                Severity::Error,
-                "--base-url",
-                format!("`--base-url`: {msg}"),
-            ));
-            return None;
-        }
-        config.base_url = url.clone();
-    }
     let fs = SiteFs::new(&opts.root, &config.files);
     let widgets = SiteWidgets::load(&fs, &config.root_path(), diags);
     let loaded = content::load_all(
@@ -294,7 +293,7 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
 }
 
 fn build_with(opts: &BuildOptions, progress: &Progress) -> BuildReport {
-    let config = match Config::load(&opts.root) {
+    let config = match load_config(opts) {
         Ok(c) => c,
         Err(diagnostics) => {
             return BuildReport {
@@ -303,11 +302,8 @@ fn build_with(opts: &BuildOptions, progress: &Progress) -> BuildReport {
             };
         }
     };
-    let out = match output::vet(
-        &output::Guarded::site(&opts.root),
-        &output_dir(opts, &config),
-        opts.force,
-    ) {
+    let out_dir = output_dir(opts, &config);
+    let out = match output::vet(&output::Guarded::site(&opts.root), &out_dir, opts.force) {
         Ok(out) => out,
         Err(refusal) => {
             return BuildReport {
@@ -361,9 +357,14 @@ fn build_with(opts: &BuildOptions, progress: &Progress) -> BuildReport {
         }
     };
     let sites = match (&staged, &output) {
-        (Some(index), Some(output)) => {
-            render_into(opts, &mut diags, progress, Some(index.path()), output)
-        }
+        (Some(index), Some(output)) => render_into(
+            opts,
+            config,
+            &mut diags,
+            progress,
+            Some(index.path()),
+            output,
+        ),
         _ => None,
     };
     let mut report = BuildReport::counting(sites.as_ref());
@@ -418,7 +419,13 @@ pub fn check(opts: &BuildOptions) -> BuildReport {
     let mut diags = Vec::new();
     // Every file is rendered and its path checked; the bytes are dropped.
     let sink = MemorySink::discarding();
-    let sites = render_into(&opts, &mut diags, &progress, None, &sink);
+    let sites = match load_config(&opts) {
+        Ok(config) => render_into(&opts, config, &mut diags, &progress, None, &sink),
+        Err(ds) => {
+            diags.extend(ds);
+            None
+        }
+    };
     report_clashes(&sink.ledger, &mut diags);
     progress.finish();
     let mut report = BuildReport::counting(sites.as_ref());

@@ -154,19 +154,6 @@ impl OutputLock {
             finished: false,
         })
     }
-
-    /// Writes `files`, and the [`MARKER`], as the new content of the output
-    /// and swaps it in.
-    pub fn write_site(&self, files: &[OutputFile]) -> Result<(), OutputError> {
-        let staged = self.stage()?;
-        for f in files {
-            staged.put(f.clone(), "the site");
-        }
-        if let Some(c) = staged.ledger.clashes().first() {
-            return Err(OutputError::BadPath(format!("{} (given twice)", c.path)));
-        }
-        staged.finish()
-    }
 }
 
 /// The new content of an output, written file by file into a temporary
@@ -434,10 +421,13 @@ mod tests {
             OutputLock::acquire(&out),
             Err(OutputError::Locked(_))
         ));
-        lock.write_site(&[OutputFile::new("index.html", "one")])
-            .unwrap();
-        lock.write_site(&[OutputFile::new("a/index.html", "two")])
-            .unwrap();
+        let write = |path: &str, text: &str| {
+            let staged = lock.stage().unwrap();
+            staged.put(OutputFile::new(path, text), "a test");
+            staged.finish().unwrap();
+        };
+        write("index.html", "one");
+        write("a/index.html", "two");
         assert!(!out.join("index.html").exists());
         assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "two");
         let leftovers: Vec<_> = fs::read_dir(&dir)

@@ -59,16 +59,6 @@ impl Ledger {
         let guard = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
         guard.1.clone()
     }
-
-    /// How many distinct paths were taken.
-    pub fn len(&self) -> usize {
-        let guard = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
-        guard.0.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
 }
 
 /// Keeps the files in memory (the preview server), or only their paths
