@@ -23,16 +23,21 @@ pub fn alias_output_path(alias: &str) -> String {
     }
 }
 
-/// Files every site (each language) generates, and what they are.
+/// The pages and files every site (each language) generates; `render` writes
+/// them under these names, this module checks nothing else claims them.
+pub const QUESTIONS_FILE: &str = "questions/index.html";
+pub const SEARCH_FILE: &str = "search/index.html";
+pub const NOT_FOUND_FILE: &str = "404.html";
+pub const SITEMAP_FILE: &str = "sitemap.xml";
+pub const ROBOTS_FILE: &str = "robots.txt";
+
+/// Those files, and what they are.
 const GENERATED: &[(&str, &str)] = &[
-    (
-        "questions/index.html",
-        "the generated list of all questions",
-    ),
-    ("search/index.html", "the generated search page"),
-    ("404.html", "the generated not-found page"),
-    ("sitemap.xml", "the generated sitemap"),
-    ("robots.txt", "the generated robots.txt"),
+    (QUESTIONS_FILE, "the generated list of all questions"),
+    (SEARCH_FILE, "the generated search page"),
+    (NOT_FOUND_FILE, "the generated not-found page"),
+    (SITEMAP_FILE, "the generated sitemap"),
+    (ROBOTS_FILE, "the generated robots.txt"),
 ];
 
 /// Who claims an output file.

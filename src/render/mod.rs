@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::content::urls;
 use crate::diag::{Diagnostic, Severity};
 use crate::model::{Category, CategoryId, Page, Site};
 use crate::output::OutputFile;
@@ -229,8 +230,8 @@ impl Renderer {
             Err(d) => diags.push(d),
         };
         push(self.render_questions(site));
-        push(self.render_plain(site, "search.html", "search", "search/index.html"));
-        push(self.render_plain(site, "404.html", "404", "404.html"));
+        push(self.render_plain(site, "search.html", "search", urls::SEARCH_FILE));
+        push(self.render_plain(site, "404.html", "404", urls::NOT_FOUND_FILE));
         for p in &site.pages {
             for alias in &p.front.aliases {
                 put(seo::redirect(alias, &self.url(&p.path), &self.site_ctx));
@@ -493,7 +494,7 @@ impl Renderer {
                 total: site.question_count(),
             },
         };
-        self.render("questions.html", &ctx, "questions/index.html")
+        self.render("questions.html", &ctx, urls::QUESTIONS_FILE)
     }
 
     fn render_plain(

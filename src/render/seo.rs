@@ -64,7 +64,7 @@ pub fn sitemap(site: &Site, ctx: &SiteContext) -> OutputFile {
     }
     url("questions/", None);
     xml.push_str("</urlset>\n");
-    OutputFile::new("sitemap.xml", xml)
+    OutputFile::new(crate::content::urls::SITEMAP_FILE, xml)
 }
 
 /// `robots.txt` naming every language's sitemap.
@@ -73,7 +73,7 @@ pub fn robots(sitemaps: &[String]) -> OutputFile {
     for s in sitemaps {
         text.push_str(&format!("Sitemap: {s}\n"));
     }
-    OutputFile::new("robots.txt", text)
+    OutputFile::new(crate::content::urls::ROBOTS_FILE, text)
 }
 
 /// A page at `alias` (site-relative) that sends readers on to `to`.
