@@ -90,6 +90,8 @@ pub struct Category {
 pub struct SourceFile {
     /// The file relative to the site root (`content/billing/refund.md`).
     pub shown: PathBuf,
+    /// The whole file. Empty for a page once rendered, unless the loader
+    /// was asked to keep it (`LoadOptions::keep_sources`).
     pub text: String,
     /// Byte offset where the markdown body starts (after front matter).
     pub body_start: usize,

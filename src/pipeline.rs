@@ -103,7 +103,7 @@ pub fn render_site(
         }
     };
     let sink = MemorySink::keeping();
-    let sites = render_into(opts, config, diags, progress, None, &sink);
+    let sites = render_into(opts, config, diags, progress, None, &sink, Keep::Model);
     report_clashes(&sink.ledger, diags);
     let files = sink.into_files();
     sites.map(|(site, translations)| Rendered {
@@ -130,6 +130,17 @@ fn load_config(opts: &BuildOptions) -> Result<Config, Vec<Diagnostic>> {
     Ok(config)
 }
 
+/// What the caller of [`render_into`] needs of the model afterwards.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Keep {
+    /// All of it: the preview server re-renders edited pages from it.
+    Model,
+    /// What a build reports (pages, questions): the parts only rendering
+    /// needs are dropped as soon as they are used, so a large site is not
+    /// held whole.
+    Counts,
+}
+
 /// Renders the site at `opts.root` (its `config` already loaded), handing every file to `sink`
 /// as it is made, and keeps the tantivy index of the site's own language in
 /// `index_dir` (for `faqtory search`) when given. Returns the site and its
@@ -141,6 +152,7 @@ pub fn render_into(
     progress: &Progress,
     index_dir: Option<&Path>,
     sink: &dyn Sink,
+    keep: Keep,
 ) -> Option<(Site, Vec<Site>)> {
     progress.stage("reading content");
     let fs = SiteFs::new(&opts.root, &config.files);
@@ -152,6 +164,7 @@ pub fn render_into(
             console_base_url: opts.console_base_url.clone(),
             strict: opts.strict,
             widgets: &widgets,
+            keep_sources: keep == Keep::Model,
         },
     );
     diags.extend(loaded.diagnostics);
@@ -364,6 +377,7 @@ fn build_with(opts: &BuildOptions, progress: &Progress) -> BuildReport {
             progress,
             Some(index.path()),
             output,
+            Keep::Counts,
         ),
         _ => None,
     };
@@ -420,7 +434,15 @@ pub fn check(opts: &BuildOptions) -> BuildReport {
     // Every file is rendered and its path checked; the bytes are dropped.
     let sink = MemorySink::discarding();
     let sites = match load_config(&opts) {
-        Ok(config) => render_into(&opts, config, &mut diags, &progress, None, &sink),
+        Ok(config) => render_into(
+            &opts,
+            config,
+            &mut diags,
+            &progress,
+            None,
+            &sink,
+            Keep::Counts,
+        ),
         Err(ds) => {
             diags.extend(ds);
             None

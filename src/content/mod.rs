@@ -32,6 +32,10 @@ pub struct LoadOptions<'a> {
     pub strict: bool,
     /// The widgets pages may place.
     pub widgets: &'a (dyn WidgetHost + Sync),
+    /// Keep each page's text in the model after it is rendered (the
+    /// preview server compares edits with it). A build drops it: every
+    /// diagnostic already holds the lines it shows.
+    pub keep_sources: bool,
 }
 
 /// What loading produced: the site (when the configuration could be read)
@@ -406,10 +410,16 @@ fn load_language(
         );
         compact(doc)
     };
-    let rendered: Vec<Rendered> = pages.par_iter().map(|p| render_file(&p.source)).collect();
-    for (p, mut doc) in pages.iter_mut().zip(rendered) {
-        diags.append(&mut doc.diagnostics);
-        p.doc = doc;
+    // Each page's text goes as soon as it is rendered, unless kept: the
+    // texts of the whole site are never held beside its rendered HTML.
+    pages.par_iter_mut().for_each(|p| {
+        p.doc = render_file(&p.source);
+        if !opts.keep_sources {
+            p.source.text = String::new();
+        }
+    });
+    for p in &mut pages {
+        diags.append(&mut p.doc.diagnostics);
     }
     related::compute(&mut pages);
     for c in &mut categories {

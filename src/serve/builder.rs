@@ -244,6 +244,7 @@ impl Builder {
             console_base_url: self.opts.console_base_url.clone(),
             strict: self.opts.strict,
             widgets: &live.widgets,
+            keep_sources: true,
         };
         let mut updates: Vec<(String, Option<Entry>)> = Vec::new();
         let mut new_diags: Vec<Diagnostic> = Vec::new();
