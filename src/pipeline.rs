@@ -55,14 +55,12 @@ pub struct BuildReport {
 impl BuildReport {
     /// An empty report with the pages and questions of what was rendered
     /// (the site and its translations).
-    fn counting(sites: Option<&(Site, Vec<Site>)>) -> Self {
-        let mut report = BuildReport::default();
-        if let Some((site, translations)) = sites {
-            let all = || std::iter::once(site).chain(translations);
-            report.pages = all().map(|s| s.pages.len()).sum();
-            report.questions = all().map(Site::question_count).sum();
+    fn counting(made: Option<&Made>) -> Self {
+        BuildReport {
+            pages: made.map_or(0, |m| m.pages),
+            questions: made.map_or(0, |m| m.questions),
+            ..BuildReport::default()
         }
-        report
     }
 
     pub fn has_errors(&self) -> bool {
@@ -106,9 +104,10 @@ pub fn render_site(
     let sites = render_into(opts, config, diags, progress, None, &sink, Keep::Model);
     report_clashes(&sink.ledger, diags);
     let files = sink.into_files();
-    sites.map(|(site, translations)| Rendered {
-        site,
-        translations,
+    let mut sites = sites?.sites.into_iter();
+    Some(Rendered {
+        site: sites.next()?,
+        translations: sites.collect(),
         files,
     })
 }
@@ -141,10 +140,26 @@ pub enum Keep {
     Counts,
 }
 
+/// What [`render_into`] made: the model when the caller keeps it, and the
+/// counts a build reports either way.
+#[derive(Debug, Default)]
+pub struct Made {
+    /// The site and each translation (`translations:` in site.yaml), in
+    /// that order; empty unless [`Keep::Model`].
+    pub sites: Vec<Site>,
+    /// Pages and questions of every language.
+    pub pages: usize,
+    pub questions: usize,
+}
+
 /// Renders the site at `opts.root` (its `config` already loaded), handing every file to `sink`
 /// as it is made, and keeps the tantivy index of the site's own language in
-/// `index_dir` (for `faqtory search`) when given. Returns the site and its
-/// translations; `None` when a stage could not produce anything.
+/// `index_dir` (for `faqtory search`) when given. `None` when a stage could
+/// not produce anything.
+///
+/// With [`Keep::Counts`] each language's model is handed to the renderer,
+/// which drops every page's HTML once the page's file is made and the rest
+/// of the model when the language is rendered, before the search export.
 pub fn render_into(
     opts: &BuildOptions,
     config: Config,
@@ -153,7 +168,7 @@ pub fn render_into(
     index_dir: Option<&Path>,
     sink: &dyn Sink,
     keep: Keep,
-) -> Option<(Site, Vec<Site>)> {
+) -> Option<Made> {
     progress.stage("reading content");
     let fs = SiteFs::new(&opts.root, &config.files);
     let widgets = SiteWidgets::load(&fs, &config.root_path(), diags);
@@ -172,10 +187,16 @@ pub fn render_into(
         return None;
     }
     let languages = LanguageMap::from_sites(&loaded.sites);
+    // The site's own language, which the files copied from content/ are
+    // read under.
+    let own_root = loaded.sites.first()?.root.join(content::CONTENT_DIR);
+    let mut made = Made::default();
 
     progress.stage("rendering");
-    for (i, site) in loaded.sites.iter().enumerate() {
-        let lang = crate::render::lang_tag(site);
+    for (i, site) in loaded.sites.into_iter().enumerate() {
+        made.pages += site.pages.len();
+        made.questions += site.question_count();
+        let lang = crate::render::lang_tag(&site);
         let theme = match render::theme::load(&fs, &site.config.theme, &lang) {
             Ok(t) if i == 0 => {
                 diags.extend(t.warnings.iter().cloned());
@@ -188,7 +209,7 @@ pub fn render_into(
             }
         };
         let extra = if i == 0 { widgets.assets() } else { Vec::new() };
-        let renderer = match Renderer::new(site, theme, extra, languages.clone()) {
+        let renderer = match Renderer::new(&site, theme, extra, languages.clone()) {
             Ok(r) => r,
             Err(ds) => {
                 diags.extend(ds);
@@ -206,22 +227,37 @@ pub fn render_into(
             .unwrap_or("")
             .to_owned();
         let pages_origin = format!("{PAGES_ORIGIN} ({lang})");
-        let (render_diags, index) = rayon::join(
-            || {
-                renderer.render_site_into(site, &|f| {
-                    let path = format!("{folder}{}", f.path);
-                    sink.put(OutputFile { path, ..f }, &pages_origin);
-                })
-            },
-            || {
-                let docs = search_docs(site);
-                let synonyms = site.config.search.synonyms();
-                let index = search::build_index_with(&docs, &synonyms, index_here);
-                // The copies of the text are not needed by the export.
-                drop(docs);
-                index.and_then(|index| search::export_static(&index))
-            },
-        );
+        let put = |f: OutputFile| {
+            let path = format!("{folder}{}", f.path);
+            sink.put(OutputFile { path, ..f }, &pages_origin);
+        };
+        let docs = search_docs(&site);
+        let synonyms = site.config.search.synonyms();
+        let build_index = move || {
+            let index = search::build_index_with(&docs, &synonyms, index_here);
+            // The copies of the text are not needed by the export.
+            drop(docs);
+            index
+        };
+        let (render_diags, index) = match keep {
+            Keep::Model => {
+                let (d, index) =
+                    rayon::join(|| renderer.render_site_into(&site, &put), build_index);
+                made.sites.push(site);
+                (d, index)
+            }
+            Keep::Counts => {
+                let renderer = &renderer;
+                rayon::join(
+                    move || renderer.render_site_dropping(site, &put),
+                    build_index,
+                )
+            }
+        };
+        // The export comes last, when the model is gone: it holds every
+        // posting list and exported file at once, the build's largest
+        // step (run beside the rendering, it met the whole model there).
+        let index = index.and_then(|index| search::export_static(&index));
         diags.extend(render_diags);
         let index_origin = format!("the search index ({lang})");
         match index {
@@ -245,15 +281,13 @@ pub fn render_into(
             }
         }
     }
-    let mut sites = loaded.sites.into_iter();
-    let site = sites.next()?;
     for asset in &loaded.assets {
-        let from = site.root.join(content::CONTENT_DIR).join(asset);
+        let from = own_root.join(asset);
         if let Some(bytes) = fs.read_or_report(&from, diags) {
             sink.put(OutputFile::new(asset.clone(), bytes), ASSET_ORIGIN);
         }
     }
-    Some((site, sites.collect()))
+    Some(made)
 }
 
 /// What made the rendered pages and theme files (clash messages).

@@ -204,6 +204,39 @@ impl Renderer {
         site: &Site,
         put: &(dyn Fn(OutputFile) + Sync),
     ) -> Vec<Diagnostic> {
+        self.render_all(site, None, put)
+    }
+
+    /// [`Self::render_site_into`] for a caller that is done with the model:
+    /// each page's HTML is moved into its file, not copied, and goes with
+    /// it; the rest of the model goes when the site is rendered.
+    pub fn render_site_dropping(
+        &self,
+        mut site: Site,
+        put: &(dyn Fn(OutputFile) + Sync),
+    ) -> Vec<Diagnostic> {
+        let html: Vec<Vec<String>> = site
+            .pages
+            .iter_mut()
+            .map(|p| {
+                p.doc
+                    .sections
+                    .iter_mut()
+                    .map(|s| std::mem::take(&mut s.html))
+                    .collect()
+            })
+            .collect();
+        self.render_all(&site, Some(html), put)
+    }
+
+    /// Every file of the site. `html`, when given, holds each page's
+    /// section HTML (taken out of the model), page by page.
+    fn render_all(
+        &self,
+        site: &Site,
+        html: Option<Vec<Vec<String>>>,
+        put: &(dyn Fn(OutputFile) + Sync),
+    ) -> Vec<Diagnostic> {
         let mut diags = Vec::new();
         let mut push = |r: Result<OutputFile, Diagnostic>| match r {
             Ok(f) => put(f),
@@ -213,17 +246,25 @@ impl Renderer {
         for c in site.categories.iter().skip(1) {
             push(self.render_category(site, c.id));
         }
-        let page_errors: Vec<Diagnostic> = site
-            .pages
-            .par_iter()
-            .filter_map(|p| match self.render_page(site, p.id) {
-                Ok(f) => {
-                    put(f);
-                    None
-                }
-                Err(d) => Some(d),
-            })
-            .collect();
+        let page = |id: usize, html: Option<Vec<String>>| match self.page_with(site, id, html) {
+            Ok(f) => {
+                put(f);
+                None
+            }
+            Err(d) => Some(d),
+        };
+        let page_errors: Vec<Diagnostic> = match html {
+            None => site
+                .pages
+                .par_iter()
+                .filter_map(|p| page(p.id, None))
+                .collect(),
+            Some(html) => html
+                .into_par_iter()
+                .enumerate()
+                .filter_map(|(id, h)| page(id, Some(h)))
+                .collect(),
+        };
         diags.extend(page_errors);
         let mut push = |r: Result<OutputFile, Diagnostic>| match r {
             Ok(f) => put(f),
@@ -360,7 +401,19 @@ impl Renderer {
     }
 
     pub fn render_page(&self, site: &Site, id: usize) -> Result<OutputFile, Diagnostic> {
+        self.page_with(site, id, None)
+    }
+
+    /// [`Self::render_page`]; `html`, when given, is the page's section
+    /// HTML, used in place of the model's.
+    fn page_with(
+        &self,
+        site: &Site,
+        id: usize,
+        html: Option<Vec<String>>,
+    ) -> Result<OutputFile, Diagnostic> {
         let p = &site.pages[id];
+        let mut html = html.map(Vec::into_iter);
         let cat = &site.categories[p.category];
         let url = self.url(&p.path);
         let canonical = format!("{}{url}", self.site_ctx.base_url);
@@ -395,7 +448,10 @@ impl Renderer {
                             .collect(),
                     }
                 }),
-                html: s.html.clone(),
+                html: match html.as_mut() {
+                    Some(owned) => owned.next().unwrap_or_default(),
+                    None => s.html.clone(),
+                },
             })
             .collect();
         let description = p
