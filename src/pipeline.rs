@@ -257,6 +257,7 @@ pub fn render_into(
         // The export comes last, when the model is gone: it holds every
         // posting list and exported file at once, the build's largest
         // step (run beside the rendering, it met the whole model there).
+        give_back_freed_memory();
         let index = index.and_then(|index| search::export_static(&index));
         diags.extend(render_diags);
         let index_origin = format!("the search index ({lang})");
@@ -288,6 +289,20 @@ pub fn render_into(
         }
     }
     Some(made)
+}
+
+/// Returns the memory freed so far to the system. glibc keeps freed memory
+/// in the arena of the thread that used it, for that thread to reuse: the
+/// model, freed by the rendering threads, stayed resident while the export
+/// (on another thread) grew beside it, so peak RSS was the sum of the two
+/// even though they are never alive together.
+fn give_back_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim takes no pointers; it locks and trims glibc's own
+    // arenas and is safe to call from any thread at any time.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
 
 /// What made the rendered pages and theme files (clash messages).
