@@ -116,6 +116,9 @@ pub struct Page {
     /// last git commit.
     pub updated: Option<String>,
     pub outline: Outline,
+    /// The page rendered. Loaded for a build (`LoadOptions::keep_sources`
+    /// false), its sections hold no HTML: the renderer gets that from
+    /// `content::PageSources`, one page at a time.
     pub doc: Rendered,
     /// For the i-th question of the page, related questions elsewhere
     /// (computed at build time from shared search tokens).

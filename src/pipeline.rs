@@ -9,7 +9,8 @@ use std::time::{Duration, Instant};
 use crate::config::Config;
 use crate::content::{self, LoadOptions};
 use crate::diag::{Diagnostic, Severity};
-use crate::model::Site;
+use crate::markdown::Question;
+use crate::model::{Page, Site};
 use crate::output::{self, Ledger, MemorySink, OutputFile, OutputLock, Sink, StagedDir};
 use crate::progress::Progress;
 use crate::render::{self, LanguageMap, Renderer};
@@ -157,9 +158,10 @@ pub struct Made {
 /// `index_dir` (for `faqtory search`) when given. `None` when a stage could
 /// not produce anything.
 ///
-/// With [`Keep::Counts`] each language's model is handed to the renderer,
-/// which drops every page's HTML once the page's file is made and the rest
-/// of the model when the language is rendered, before the search export.
+/// With [`Keep::Counts`] the model holds no page's text or HTML: the
+/// search index takes the texts, the renderer renders each page's markdown
+/// again as it makes the page's file ([`content::PageSources`]), and drops
+/// the model when the language is rendered, before the search export.
 pub fn render_into(
     opts: &BuildOptions,
     config: Config,
@@ -193,7 +195,8 @@ pub fn render_into(
     let mut made = Made::default();
 
     progress.stage("rendering");
-    for (i, site) in loaded.sites.into_iter().enumerate() {
+    let sites = loaded.sites.into_iter().zip(loaded.sources);
+    for (i, (mut site, sources)) in sites.enumerate() {
         made.pages += site.pages.len();
         made.questions += site.question_count();
         let lang = crate::render::lang_tag(&site);
@@ -231,7 +234,12 @@ pub fn render_into(
             let path = format!("{folder}{}", f.path);
             sink.put(OutputFile { path, ..f }, &pages_origin);
         };
-        let docs = search_docs(&site);
+        // A build hands the page texts to the index (the renderer gets its
+        // own copies with each page's HTML); the preview keeps its model.
+        let docs = match keep {
+            Keep::Model => search_docs(&site),
+            Keep::Counts => take_search_docs(&mut site),
+        };
         let synonyms = site.config.search.synonyms();
         let build_index = move || {
             let index = search::build_index_with(&docs, &synonyms, index_here);
@@ -248,8 +256,9 @@ pub fn render_into(
             }
             Keep::Counts => {
                 let renderer = &renderer;
+                let page_doc = |p: &Page| sources.render(p, &widgets);
                 rayon::join(
-                    move || renderer.render_site_dropping(site, &put),
+                    move || renderer.render_site_streaming(site, &page_doc, &put),
                     build_index,
                 )
             }
@@ -522,6 +531,37 @@ fn sorted(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
 /// One search document per question, and one per article (a page without
 /// questions), with URLs under the site's root path.
 pub fn search_docs(site: &Site) -> Vec<SearchDoc> {
+    docs_with_bodies(site, |p, q| match q {
+        Some(q) => q.answer_text.clone(),
+        None => p.doc.text.clone(),
+    })
+}
+
+/// [`search_docs`], moving each text out of the model instead of copying
+/// it: the answers' and articles' texts are left empty.
+fn take_search_docs(site: &mut Site) -> Vec<SearchDoc> {
+    let mut bodies = Vec::new();
+    for p in &mut site.pages {
+        if p.is_article() {
+            bodies.push(std::mem::take(&mut p.doc.text));
+            continue;
+        }
+        for s in &mut p.doc.sections {
+            if let Some(q) = &mut s.question {
+                bodies.push(std::mem::take(&mut q.answer_text));
+            }
+        }
+    }
+    let mut bodies = bodies.into_iter();
+    docs_with_bodies(site, |_, _| bodies.next().unwrap_or_default())
+}
+
+/// The search documents of `site`, in page order, each body from `body`
+/// (called with the page and, unless it is an article, the question).
+fn docs_with_bodies(
+    site: &Site,
+    mut body: impl FnMut(&Page, Option<&Question>) -> String,
+) -> Vec<SearchDoc> {
     let lang = crate::config::lang_code(site.lang).to_owned();
     let mut docs = Vec::new();
     for p in &site.pages {
@@ -536,7 +576,7 @@ pub fn search_docs(site: &Site) -> Vec<SearchDoc> {
         if p.is_article() {
             docs.push(SearchDoc {
                 title: p.title.clone(),
-                body: p.doc.text.clone(),
+                body: body(p, None),
                 page_title: p.title.clone(),
                 category,
                 url,
@@ -547,7 +587,7 @@ pub fn search_docs(site: &Site) -> Vec<SearchDoc> {
         for q in p.doc.questions() {
             docs.push(SearchDoc {
                 title: q.title_text.clone(),
-                body: q.answer_text.clone(),
+                body: body(p, Some(q)),
                 page_title: p.title.clone(),
                 category: category.clone(),
                 url: format!("{url}#{}", q.id),

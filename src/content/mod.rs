@@ -18,8 +18,9 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diag::{Diagnostic, Severity};
-use crate::markdown::{self, Console, Lang, Rendered, WidgetHost};
+use crate::markdown::{self, Console, Lang, LineBreaks, Rendered, WidgetHost};
 use crate::model::{Category, CategoryFront, FrontMatter, Page, Site, SourceFile};
+use crate::sitefs::SiteFs;
 
 /// The folder under the site root that holds the pages.
 pub const CONTENT_DIR: &str = "content";
@@ -32,9 +33,12 @@ pub struct LoadOptions<'a> {
     pub strict: bool,
     /// The widgets pages may place.
     pub widgets: &'a (dyn WidgetHost + Sync),
-    /// Keep each page's text in the model after it is rendered (the
-    /// preview server compares edits with it). A build drops it: every
-    /// diagnostic already holds the lines it shows.
+    /// Keep each page's text and section HTML in the model (the preview
+    /// server re-renders from it and compares edits with the text). A
+    /// build drops both once the page is rendered, keeping its questions,
+    /// titles and text for search, and gets the HTML again page by page
+    /// from [`PageSources`]. Every diagnostic already holds the lines it
+    /// shows.
     pub keep_sources: bool,
 }
 
@@ -45,6 +49,8 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
     /// Files under content/ to publish unchanged (content-relative paths).
     pub assets: Vec<String>,
+    /// The way back to the site's pages' markdown (with `site`).
+    pub sources: Option<PageSources>,
 }
 
 /// Loads the site at `root` in its own language (translations are left
@@ -56,10 +62,16 @@ pub fn load(root: &Path, config: Config, opts: &LoadOptions<'_>) -> Loaded {
     } else {
         Some(all.sites.remove(0))
     };
+    let sources = if all.sources.is_empty() {
+        None
+    } else {
+        Some(all.sources.remove(0))
+    };
     Loaded {
         site,
         diagnostics: all.diagnostics,
         assets: all.assets,
+        sources,
     }
 }
 
@@ -69,6 +81,9 @@ pub struct LoadedAll {
     pub diagnostics: Vec<Diagnostic>,
     /// Files under content/ to publish unchanged (content-relative paths).
     pub assets: Vec<String>,
+    /// For each site, in the same order, the way back to its pages'
+    /// markdown.
+    pub sources: Vec<PageSources>,
 }
 
 /// Loads the site at `root` in every language it has: files named
@@ -86,6 +101,7 @@ pub fn load_all(root: &Path, config: Config, opts: &LoadOptions<'_>) -> LoadedAl
             sites: Vec::new(),
             diagnostics: diags,
             assets: Vec::new(),
+            sources: Vec::new(),
         };
     }
     let fs = crate::sitefs::SiteFs::new(root, &config.files);
@@ -103,6 +119,7 @@ pub fn load_all(root: &Path, config: Config, opts: &LoadOptions<'_>) -> LoadedAl
     }
     let git_dates = git::last_commit_dates(root, CONTENT_DIR);
     let mut sites = Vec::new();
+    let mut sources = Vec::new();
     for (lang, files) in languages.iter().zip(per_language) {
         let input = LanguageInput {
             lang: *lang,
@@ -112,12 +129,16 @@ pub fn load_all(root: &Path, config: Config, opts: &LoadOptions<'_>) -> LoadedAl
         };
         let loaded = load_language(root, config.clone(), input, opts);
         diags.extend(loaded.diagnostics);
-        sites.extend(loaded.site);
+        if let (Some(site), Some(src)) = (loaded.site, loaded.sources) {
+            sites.push(site);
+            sources.push(src);
+        }
     }
     LoadedAll {
         sites,
         diagnostics: diags,
         assets: found.assets,
+        sources,
     }
 }
 
@@ -388,43 +409,46 @@ fn load_language(
             );
         }
     }
-    let console = console_of(&config, opts);
-    let render_file = |src: &SourceFile| {
-        let rel = content_rel(&src.shown);
-        let resolver = index.resolver_for(&rel);
-        let doc = markdown::render(
-            markdown::Source {
-                file: &src.shown,
-                text: &src.text,
-                body_start: src.body_start,
-            },
-            &markdown::Options {
-                lang,
-                line_breaks: config.markdown.line_breaks,
-                cjk_emphasis: true,
-                raw_html: config.markdown.raw_html,
-                console: console.as_ref(),
-                links: &resolver,
-                widgets: opts.widgets,
-            },
-        );
-        compact(doc)
+    let mut sources = PageSources {
+        fs: SiteFs::new(root, &config.files),
+        links: index,
+        console: console_of(&config, opts),
+        lang,
+        line_breaks: config.markdown.line_breaks,
+        raw_html: config.markdown.raw_html,
+        digests: Vec::new(),
     };
+    let widgets = opts.widgets;
     // Each page's text goes as soon as it is rendered, unless kept: the
-    // texts of the whole site are never held beside its rendered HTML.
-    pages.par_iter_mut().for_each(|p| {
-        p.doc = render_file(&p.source);
-        if !opts.keep_sources {
+    // texts of the whole site are never held beside its rendered HTML,
+    // and a build keeps no HTML (the renderer gets it from `sources`).
+    let digests: Vec<u64> = pages
+        .par_iter_mut()
+        .map(|p| {
+            let src = &p.source;
+            p.doc = compact(sources.render_text(&src.shown, &src.text, src.body_start, widgets));
+            if opts.keep_sources {
+                return 0;
+            }
+            let digest = digest(&p.source.text);
             p.source.text = String::new();
-        }
-    });
+            for s in &mut p.doc.sections {
+                s.html = String::new();
+            }
+            digest
+        })
+        .collect();
+    if !opts.keep_sources {
+        sources.digests = digests;
+    }
     for p in &mut pages {
         diags.append(&mut p.doc.diagnostics);
     }
     related::compute(&mut pages);
     for c in &mut categories {
         if let Some(src) = &c.index {
-            let mut doc = render_file(src);
+            let mut doc =
+                compact(sources.render_text(&src.shown, &src.text, src.body_start, widgets));
             diags.append(&mut doc.diagnostics);
             c.doc = doc;
         }
@@ -444,7 +468,97 @@ fn load_language(
         site: Some(site),
         diagnostics: diags,
         assets: found.assets,
+        sources: Some(sources),
     }
+}
+
+/// A build's way back to each page's markdown (see
+/// [`LoadOptions::keep_sources`]): the renderer asks for one page at a
+/// time, so the site's section HTML is never held at once. The file is
+/// read again; one that changed since it was loaded is an error (the
+/// outline, links and related questions came from the text loaded), not a
+/// page of another version.
+pub struct PageSources {
+    fs: SiteFs,
+    links: links::LinkIndex,
+    console: Option<Console>,
+    lang: Lang,
+    line_breaks: LineBreaks,
+    raw_html: bool,
+    /// Per page (by id): a digest of the text loaded; empty when the
+    /// model kept the texts.
+    digests: Vec<u64>,
+}
+
+impl PageSources {
+    /// Renders one file's markdown with the site's links resolved.
+    fn render_text(
+        &self,
+        shown: &Path,
+        text: &str,
+        body_start: usize,
+        widgets: &dyn WidgetHost,
+    ) -> Rendered {
+        let rel = content_rel(shown);
+        let resolver = self.links.resolver_for(&rel);
+        markdown::render(
+            markdown::Source {
+                file: shown,
+                text,
+                body_start,
+            },
+            &markdown::Options {
+                lang: self.lang,
+                line_breaks: self.line_breaks,
+                cjk_emphasis: true,
+                raw_html: self.raw_html,
+                console: self.console.as_ref(),
+                links: &resolver,
+                widgets,
+            },
+        )
+    }
+
+    /// `page` rendered in full, as it was when loaded (its diagnostics
+    /// were reported then and are left out). An error when the file can no
+    /// longer be read or is not the text loaded.
+    pub fn render(&self, page: &Page, widgets: &dyn WidgetHost) -> Result<Rendered, Diagnostic> {
+        let src = &page.source;
+        if !src.text.is_empty() {
+            let mut doc = self.render_text(&src.shown, &src.text, src.body_start, widgets);
+            doc.diagnostics.clear();
+            return Ok(doc);
+        }
+        let changed = || {
+            Diagnostic::file_level(
+                Severity::Error,
+                &src.shown,
+                "the file changed while the site was being built; build again",
+            )
+        };
+        let path = self.fs.root().join(&src.shown);
+        let bytes = self
+            .fs
+            .read(&path)
+            .map_err(|e| self.fs.diagnostic(&path, &e))?;
+        let text = String::from_utf8(bytes).map_err(|_| changed())?;
+        let text = front_matter::replace_nul_in_body(text, src.body_start);
+        if self.digests.get(page.id) != Some(&digest(&text)) {
+            return Err(changed());
+        }
+        let mut doc = self.render_text(&src.shown, &text, src.body_start, widgets);
+        doc.diagnostics.clear();
+        Ok(doc)
+    }
+}
+
+/// A digest of a page's text, to tell the file read again from the one
+/// loaded (std's SipHash with its fixed keys: the same in every run).
+fn digest(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
 }
 
 /// A rendered page lives in the model for the whole build: its strings

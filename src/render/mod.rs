@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use crate::content::urls;
 use crate::diag::{Diagnostic, Severity};
+use crate::markdown::Rendered;
 use crate::model::{Category, CategoryId, Page, Site};
 use crate::output::OutputFile;
 use context::*;
@@ -80,6 +81,10 @@ pub struct Renderer {
     statics: Vec<(String, Vec<u8>)>,
     languages: LanguageMap,
 }
+
+/// Renders one page's markdown for the renderer (see
+/// [`Renderer::render_site_streaming`]).
+pub type PageDoc<'a> = dyn Fn(&Page) -> Result<Rendered, Diagnostic> + Sync + 'a;
 
 /// Extra files the build adds to `assets/` (the wasm modules, data files),
 /// fingerprinted like the theme's static files.
@@ -207,34 +212,25 @@ impl Renderer {
         self.render_all(site, None, put)
     }
 
-    /// [`Self::render_site_into`] for a caller that is done with the model:
-    /// each page's HTML is moved into its file, not copied, and goes with
-    /// it; the rest of the model goes when the site is rendered.
-    pub fn render_site_dropping(
+    /// [`Self::render_site_into`] for a site loaded without its pages'
+    /// HTML (see `content::LoadOptions::keep_sources`): `page_doc` renders
+    /// a page's markdown again, one page at a time, and that copy goes
+    /// with the page's file. The model goes when the site is rendered.
+    pub fn render_site_streaming(
         &self,
-        mut site: Site,
+        site: Site,
+        page_doc: &PageDoc<'_>,
         put: &(dyn Fn(OutputFile) + Sync),
     ) -> Vec<Diagnostic> {
-        let html: Vec<Vec<String>> = site
-            .pages
-            .iter_mut()
-            .map(|p| {
-                p.doc
-                    .sections
-                    .iter_mut()
-                    .map(|s| std::mem::take(&mut s.html))
-                    .collect()
-            })
-            .collect();
-        self.render_all(&site, Some(html), put)
+        self.render_all(&site, Some(page_doc), put)
     }
 
-    /// Every file of the site. `html`, when given, holds each page's
-    /// section HTML (taken out of the model), page by page.
+    /// Every file of the site; each page's document from `page_doc` when
+    /// given, else from the model.
     fn render_all(
         &self,
         site: &Site,
-        html: Option<Vec<Vec<String>>>,
+        page_doc: Option<&PageDoc<'_>>,
         put: &(dyn Fn(OutputFile) + Sync),
     ) -> Vec<Diagnostic> {
         let mut diags = Vec::new();
@@ -246,25 +242,23 @@ impl Renderer {
         for c in site.categories.iter().skip(1) {
             push(self.render_category(site, c.id));
         }
-        let page = |id: usize, html: Option<Vec<String>>| match self.page_with(site, id, html) {
-            Ok(f) => {
-                put(f);
-                None
-            }
-            Err(d) => Some(d),
-        };
-        let page_errors: Vec<Diagnostic> = match html {
-            None => site
-                .pages
-                .par_iter()
-                .filter_map(|p| page(p.id, None))
-                .collect(),
-            Some(html) => html
-                .into_par_iter()
-                .enumerate()
-                .filter_map(|(id, h)| page(id, Some(h)))
-                .collect(),
-        };
+        let page_errors: Vec<Diagnostic> = site
+            .pages
+            .par_iter()
+            .filter_map(|p| {
+                let doc = match page_doc.map(|f| f(p)).transpose() {
+                    Ok(doc) => doc,
+                    Err(d) => return Some(d),
+                };
+                match self.page_with(site, p.id, doc.as_ref()) {
+                    Ok(f) => {
+                        put(f);
+                        None
+                    }
+                    Err(d) => Some(d),
+                }
+            })
+            .collect();
         diags.extend(page_errors);
         let mut push = |r: Result<OutputFile, Diagnostic>| match r {
             Ok(f) => put(f),
@@ -404,16 +398,16 @@ impl Renderer {
         self.page_with(site, id, None)
     }
 
-    /// [`Self::render_page`]; `html`, when given, is the page's section
-    /// HTML, used in place of the model's.
+    /// [`Self::render_page`] with the page's document `doc` in place of
+    /// the model's, when given.
     fn page_with(
         &self,
         site: &Site,
         id: usize,
-        html: Option<Vec<String>>,
+        doc: Option<&Rendered>,
     ) -> Result<OutputFile, Diagnostic> {
         let p = &site.pages[id];
-        let mut html = html.map(Vec::into_iter);
+        let doc = doc.unwrap_or(&p.doc);
         let cat = &site.categories[p.category];
         let url = self.url(&p.path);
         let canonical = format!("{}{url}", self.site_ctx.base_url);
@@ -425,8 +419,7 @@ impl Renderer {
             })
         };
         let mut question_no = 0usize;
-        let sections = p
-            .doc
+        let sections = doc
             .sections
             .iter()
             .map(|s| SectionView {
@@ -448,17 +441,14 @@ impl Renderer {
                             .collect(),
                     }
                 }),
-                html: match html.as_mut() {
-                    Some(owned) => owned.next().unwrap_or_default(),
-                    None => s.html.clone(),
-                },
+                html: s.html.clone(),
             })
             .collect();
         let description = p
             .front
             .description
             .clone()
-            .unwrap_or_else(|| first_words(&p.doc, 150));
+            .unwrap_or_else(|| first_words(doc, 150));
         let view = PageView {
             title: p.title.clone(),
             description: description.clone(),
@@ -478,8 +468,7 @@ impl Renderer {
                 .unwrap_or_default(),
             tags: p.front.tags.clone(),
             extra: p.front.extra.clone(),
-            toc: p
-                .doc
+            toc: doc
                 .questions()
                 .map(|q| Link {
                     title: q.title_text.clone(),
@@ -489,7 +478,7 @@ impl Renderer {
             sections,
             prev: neighbour(pos.and_then(|i| i.checked_sub(1))),
             next: neighbour(pos.map(|i| i + 1)),
-            widgets: p.doc.widgets.clone(),
+            widgets: doc.widgets.clone(),
             category: Link {
                 title: cat.title.clone(),
                 url: self.url(&cat.path),
@@ -498,7 +487,7 @@ impl Renderer {
         let mut meta = self.meta("page", &p.title, &description, &p.path);
         meta.translations = self.translations(&p.path, Some(&p.key));
         if !p.is_article() {
-            meta.json_ld = seo::faq_json_ld(p);
+            meta.json_ld = seo::faq_json_ld(doc);
         }
         let ctx = PageContext {
             site: &self.site_ctx,

@@ -4,14 +4,14 @@
 use std::fmt::Write as _;
 
 use super::context::SiteContext;
-use crate::model::{Page, Site};
+use crate::markdown::Rendered;
+use crate::model::Site;
 use crate::output::OutputFile;
 
-/// schema.org FAQPage for a page's questions, safe to embed in a
+/// schema.org FAQPage for a page's questions (its `doc`), safe to embed in a
 /// `<script type="application/ld+json">` (no `<` left in it).
-pub fn faq_json_ld(p: &Page) -> String {
-    let entities: Vec<serde_json::Value> = p
-        .doc
+pub fn faq_json_ld(doc: &Rendered) -> String {
+    let entities: Vec<serde_json::Value> = doc
         .questions()
         .map(|q| {
             serde_json::json!({
