@@ -125,14 +125,13 @@ pub struct Page {
     pub related: Vec<Vec<RelatedQuestion>>,
 }
 
-/// A question shown as related to another.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A question shown as related to another: the `question`-th question
+/// (0-based) of page `page` of the same site. The renderer looks its
+/// title and anchor up there, so the model holds no copy of them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RelatedQuestion {
-    pub title: String,
-    /// The page it is on (site-relative path).
-    pub page_path: String,
-    /// Its anchor.
-    pub id: String,
+    pub page: PageId,
+    pub question: usize,
 }
 
 impl Page {

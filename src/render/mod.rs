@@ -434,9 +434,13 @@ impl Renderer {
                         permalink: format!("{canonical}#{}", q.id),
                         related: related
                             .iter()
-                            .map(|r| Link {
-                                title: r.title.clone(),
-                                url: format!("{}#{}", self.url(&r.page_path), r.id),
+                            .filter_map(|r| {
+                                let page = site.pages.get(r.page)?;
+                                let q = page.doc.questions().nth(r.question)?;
+                                Some(Link {
+                                    title: q.title_text.clone(),
+                                    url: format!("{}#{}", self.url(&page.path), q.id),
+                                })
                             })
                             .collect(),
                     }
