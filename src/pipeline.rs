@@ -193,6 +193,7 @@ pub fn render_into(
             .unwrap_or("")
             .to_owned();
         let pages_origin = format!("{PAGES_ORIGIN} ({lang})");
+        let index_origin = format!("the search index ({lang})");
         let (render_diags, index) = rayon::join(
             || {
                 renderer.render_site_into(site, &|f| {
@@ -206,25 +207,28 @@ pub fn render_into(
                 let index = search::build_index_with(&docs, &synonyms, index_here);
                 // The copies of the text are not needed by the export.
                 drop(docs);
-                index.and_then(|index| search::export_static(&index))
+                // The export's parts go out as they fill.
+                index.and_then(|index| {
+                    search::export_static_into(
+                        &index,
+                        &search::ExportOptions::default(),
+                        &mut |path, bytes| {
+                            sink.put(
+                                OutputFile::new(format!("{folder}{path}"), bytes),
+                                &index_origin,
+                            );
+                        },
+                    )
+                })
             },
         );
         diags.extend(render_diags);
-        let index_origin = format!("the search index ({lang})");
-        match index {
-            Ok(exported) => {
-                for (path, bytes) in exported {
-                    sink.put(
-                        OutputFile::new(format!("{folder}{path}"), bytes),
-                        &index_origin,
-                    );
-                }
-            }
-            Err(e) => diags.push(Diagnostic::file_level(
+        if let Err(e) = index {
+            diags.push(Diagnostic::file_level(
                 Severity::Error,
                 format!("{folder}search"),
                 format!("search index: {e}"),
-            )),
+            ));
         }
         if i == 0 {
             for f in widgets.output_files(renderer.site_context()) {

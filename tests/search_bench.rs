@@ -4,8 +4,8 @@
 //!
 //! Env: FQ_BENCH_SITE (site root), FQ_BENCH_OUT (folder for the exports, one
 //! sub-folder per shard size), FQ_BENCH_SHARDS (comma-separated byte sizes,
-//! default 32768), FQ_BENCH_CHUNKS (comma-separated docs per metadata chunk,
-//! default 16). One export per (shard size, chunk size).
+//! default 32768), FQ_BENCH_PARTS (comma-separated part sizes in KB,
+//! default 4096). One export per (shard size, part size).
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -27,10 +27,10 @@ fn search_bench() {
         .split(',')
         .filter_map(|s| s.trim().parse().ok())
         .collect();
-    let chunks: Vec<u32> = std::env::var("FQ_BENCH_CHUNKS")
-        .unwrap_or_else(|_| "16".into())
+    let parts: Vec<usize> = std::env::var("FQ_BENCH_PARTS")
+        .unwrap_or_else(|_| "4096".into())
         .split(',')
-        .filter_map(|s| s.trim().parse().ok())
+        .filter_map(|s| s.trim().parse::<usize>().ok().map(|kb| kb * 1024))
         .collect();
     let mut diags = Vec::new();
     let rendered = render_site(
@@ -51,21 +51,21 @@ fn search_bench() {
     let t = Instant::now();
     let index = build_index(&docs, None).unwrap_or_else(|e| panic!("{e}"));
     let index_s = t.elapsed().as_secs_f64();
-    for (shard_bytes, chunk) in shards
+    for (shard_bytes, part_bytes) in shards
         .iter()
-        .flat_map(|&s| chunks.iter().map(move |&c| (s, c)))
+        .flat_map(|&s| parts.iter().map(move |&p| (s, p)))
     {
         let t = Instant::now();
         let files = export_static_with(
             &index,
             &ExportOptions {
                 shard_bytes,
-                docs_per_chunk: chunk,
+                part_bytes,
             },
         )
         .unwrap_or_else(|e| panic!("{e}"));
         let export_s = t.elapsed().as_secs_f64();
-        let dir = out.join(format!("shard-{shard_bytes}-chunk-{chunk}"));
+        let dir = out.join(format!("shard-{shard_bytes}-part-{part_bytes}"));
         let _ = std::fs::remove_dir_all(&dir);
         let mut bytes = 0usize;
         for (name, b) in &files {
@@ -77,7 +77,7 @@ fn search_bench() {
             bytes += b.len();
         }
         println!(
-            "{{\"docs\":{},\"shard_bytes\":{shard_bytes},\"chunk\":{chunk},\"index_s\":{index_s:.3},\"export_s\":{export_s:.3},\"files\":{},\"bytes\":{bytes},\"dir\":{:?}}}",
+            "{{\"docs\":{},\"shard_bytes\":{shard_bytes},\"part_bytes\":{part_bytes},\"index_s\":{index_s:.3},\"export_s\":{export_s:.3},\"files\":{},\"bytes\":{bytes},\"dir\":{:?}}}",
             docs.len(),
             files.len(),
             dir.display().to_string()
