@@ -4,14 +4,15 @@ for the first query and for a 7-query session, and query latency of the
 search-core wasm, on generated corpora (../shared/bench/gen_corpus.py).
 
 Usage: python3 bench/search.py [--sizes 100,1000] [--shards 8192,16384,32768]
-                               [--parts 4096] [--work /tmp/fq-search-bench]
+                               [--cuts max,1000] [--work /tmp/fq-search-bench]
 
 For each corpus size N (pages; about 10 questions each):
   1. gen_corpus.py N (cached in --work);
   2. `cargo test --release --test search_bench -- --ignored`: renders the site
      with the library, builds the tantivy index in RAM and exports it once per
-     (shard size, part size in KB) (tests/search_bench.rs), timing
-     index and export;
+     (shard size, most postings a term keeps) (tests/search_bench.rs),
+     timing index and export, and the static engine's agreement with
+     tantivy for each (the 60 agreement queries and the session's);
   3. compiles crates/search-wasm for wasm32 with the settings build.rs uses
      (plus wasm-opt -Oz when installed);
   4. serves each export on 127.0.0.1 (a small HTTP server in this script,
@@ -303,7 +304,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="100,1000")
     ap.add_argument("--shards", default="8192,16384,32768")
-    ap.add_argument("--parts", default="4096")
+    ap.add_argument("--cuts", default="max")
     ap.add_argument("--default-shard", type=int, default=None)
     ap.add_argument("--work", default="/tmp/fq-search-bench")
     args = ap.parse_args()
@@ -323,18 +324,19 @@ def main():
         site = os.path.join(corpus, "faqtory")
         out = os.path.join(args.work, f"out{n}")
         env = dict(os.environ, FQ_BENCH_SITE=site, FQ_BENCH_OUT=out, FQ_BENCH_SHARDS=args.shards,
-                   FQ_BENCH_PARTS=args.parts)
+                   FQ_BENCH_CUTS=args.cuts,
+                   FQ_BENCH_QUERIES=json.dumps(agreement_queries(os.path.join(site, "content")) + SESSION))
         res = subprocess.run(["cargo", "test", "-q", "--release", "--test", "search_bench", "--",
                               "--ignored", "--nocapture"], cwd=ROOT, env=env, capture_output=True, text=True)
         if res.returncode != 0:
             sys.exit(res.stdout + res.stderr)
         exports = [json.loads(l) for l in res.stdout.splitlines() if l.startswith("{")]
         print(f"## {n} pages, {exports[0]['docs']} entries; index {exports[0]['index_s']:.2f} s\n")
-        print("| shard KB | part KB | export s | files | size MB | size gz MB | first query KB gz (median / max of 7) "
+        print("| shard KB | max postings | top-1 / top-10 vs tantivy | export s | files | size MB | size gz MB | first query KB gz (median / max of 7) "
               "| 7-query session KB gz | first query KB raw (median / max) | session KB raw | median latency ms |")
-        print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for e in exports:
-            site_dir = os.path.join(out, f"site-{e['shard_bytes']}-{e['part_bytes']}")
+            site_dir = os.path.join(out, f"site-{e['shard_bytes']}-{e['cut']}")
             shutil.rmtree(site_dir, ignore_errors=True)
             os.makedirs(os.path.join(site_dir, "assets"))
             shutil.copy(wasm, os.path.join(site_dir, "assets", "search.wasm"))
@@ -354,7 +356,7 @@ def main():
             fq = sorted(x["bytes"] for x in row["gz"]["first"])
             fr = sorted(x["bytes"] for x in row["raw"]["first"])
             lat = sorted(row["gz"]["lat"])
-            print(f"| {e['shard_bytes'] // 1024} | {e['part_bytes'] // 1024} | {e['export_s']:.2f} | {files} | {raw / 1e6:.2f} | {gz / 1e6:.2f} "
+            print(f"| {e['shard_bytes'] // 1024} | {e['cut']} | {e['top1']:.3f} / {e['top10']:.3f} | {e['export_s']:.2f} | {files} | {raw / 1e6:.2f} | {gz / 1e6:.2f} "
                   f"| {fq[3] / 1024:.1f} / {fq[-1] / 1024:.1f} | {row['gz']['session'][-1] / 1024:.1f} "
                   f"| {fr[3] / 1024:.1f} / {fr[-1] / 1024:.1f} | {row['raw']['session'][-1] / 1024:.1f} "
                   f"| {lat[3]:.2f} |")

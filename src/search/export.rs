@@ -26,6 +26,9 @@ pub struct ExportOptions {
     pub shard_bytes: usize,
     /// Target size of a part file in bytes.
     pub part_bytes: usize,
+    /// The most postings a term keeps: a longer list keeps its best (the
+    /// highest impacts), so a query of common words fetches a bounded amount.
+    pub max_postings: usize,
 }
 
 impl Default for ExportOptions {
@@ -36,6 +39,7 @@ impl Default for ExportOptions {
         ExportOptions {
             shard_bytes: 4 * 1024,
             part_bytes: 4 * 1024 * 1024,
+            max_postings: usize::MAX,
         }
     }
 }
@@ -88,15 +92,19 @@ pub fn export_static_into(
         out(&mut ex);
     })?;
     let mut prefixes = PrefixLists::new(n_docs);
-    export_terms(index, &searcher, &mut |term, list| {
-        prefixes.add(term, list, &mut |t, l| {
+    let cut = opts.max_postings;
+    let add = |ex: &mut Exporter, t: &str, l: &[(u32, f32)]| {
+        if l.len() > cut {
+            ex.add_term(t, &search_core::cut_best(l.to_vec(), cut));
+        } else {
             ex.add_term(t, l);
-        });
+        }
+    };
+    export_terms(index, &searcher, &mut |term, list| {
+        prefixes.add(term, list, &mut |t, l| add(&mut ex, t, l));
         out(&mut ex);
     })?;
-    prefixes.flush(&mut |t, l| {
-        ex.add_term(t, l);
-    });
+    prefixes.flush(&mut |t, l| add(&mut ex, t, l));
     for (name, bytes) in ex.finish(&index_synonyms(index)) {
         emit(format!("search/{name}"), bytes);
     }
@@ -117,6 +125,7 @@ fn build_id(index: &Index, opts: &ExportOptions) -> String {
     d.write(&search_core::format::VERSION.to_le_bytes());
     d.write(&u64::try_from(opts.shard_bytes).unwrap_or(0).to_le_bytes());
     d.write(&u64::try_from(opts.part_bytes).unwrap_or(0).to_le_bytes());
+    d.write(&u64::try_from(opts.max_postings).unwrap_or(u64::MAX).to_le_bytes());
     d.hex()
 }
 
