@@ -4,30 +4,30 @@ for the first query and for a 7-query session, and query latency of the
 search-core wasm, on generated corpora (../shared/bench/gen_corpus.py).
 
 Usage: python3 bench/search.py [--sizes 100,1000] [--shards 8192,16384,32768]
-                               [--chunks 4,8,16] [--work /tmp/fq-search-bench]
+                               [--cuts max,1000] [--work /tmp/fq-search-bench]
 
 For each corpus size N (pages; about 10 questions each):
   1. gen_corpus.py N (cached in --work);
   2. `cargo test --release --test search_bench -- --ignored`: renders the site
      with the library, builds the tantivy index in RAM and exports it once per
-     (shard size, docs per metadata chunk) (tests/search_bench.rs), timing
-     index and export;
+     (shard size, most postings a term keeps) (tests/search_bench.rs),
+     timing index and export, and the static engine's agreement with
+     tantivy for each (the 60 agreement queries and the session's);
   3. compiles crates/search-wasm for wasm32 with the settings build.rs uses
      (plus wasm-opt -Oz when installed);
   4. serves each export on 127.0.0.1 (a small HTTP server in this script,
-     gzip when the client accepts it, like a static host) and runs the
+     gzip when the client accepts it, byte ranges uncompressed, like a
+     static host) and runs the
      browser's glue (themes/default/static/js/search.js) in Node: a fresh
-     engine per query for "first query" bytes (wasm + manifest + shards +
-     metadata chunks, as counted by the server), one engine for the 7-query
+     engine per query for "first query" bytes (wasm + manifest + the pieces
+     read by range: shards, offset blocks, records; bodies as counted by
+     the server, headers not included), one engine for the 7-query
      session, then the median latency of each query with everything cached;
      the same first-query bytes for one-character queries (SINGLE); and, per
      keystroke of the typed sequences (TYPED, a fresh engine each), the wall
      time to results (fetches from the local server included), the bytes
      fetched, and the median compute time once cached;
-  5. for one-character queries, what the alternative design would fetch
-     (each query character expanded to the K most frequent terms starting
-     with it, their shards fetched whole): read from the export's shards;
-  6. `faqtory search` vs `faqtory search --static` agreement on 60 queries
+  5. `faqtory search` vs `faqtory search --static` agreement on 60 queries
      (top-1 and top-10 overlap), and on the one-character queries made from
      their first characters, for the default shard size.
 Prints a markdown table per size; raw JSON goes to --work/results.jsonl.
@@ -53,29 +53,32 @@ SINGLE = ["退", "镜", "复", "数", "计", "实", "配"]
 # Typed key by key; the first is the issue's (the corpus has 退订, not 退款),
 # the second a phrase the corpus has.
 TYPED = [["退", "退款", "退款规", "退款规则"], ["数", "数据", "数据库", "数据库实例"]]
-# The alternative design's cap: terms a one-character query expands to.
-PREFIX_K = 16
 
 NODE_CLIENT = r"""
 // With `node -e`, the arguments start at argv[1].
 const [glue, base, queriesJson, singleJson, typedJson] = process.argv.slice(1);
-const { createEngine } = require(glue);
+const { createEngine, loader } = require(glue);
 const queries = JSON.parse(queriesJson);
 const singles = JSON.parse(singleJson);
 const typed = JSON.parse(typedJson);
 function median(t) { t = t.slice().sort((a, b) => a - b); return t[Math.floor(t.length / 2)]; }
 let bytes = 0;
+// Counts the bytes on the wire of every response (headers not included).
+async function counted(url, opts) {
+  const r = await fetch(url, opts);
+  const b = await r.arrayBuffer();
+  bytes += Number(r.headers.get("x-wire-bytes") || b.byteLength);
+  return { ok: r.ok, status: r.status, arrayBuffer: async () => b };
+}
 async function get(url) {
-  const r = await fetch(url);
+  const r = await counted(url);
   if (!r.ok) throw new Error(r.status + " " + url);
-  const b = new Uint8Array(await r.arrayBuffer());
-  bytes += Number(r.headers.get("x-wire-bytes") || b.length);
-  return b;
+  return new Uint8Array(await r.arrayBuffer());
 }
 async function engine() {
   const wasm = await get(base + "assets/search.wasm");
   const { instance } = await WebAssembly.instantiate(wasm, {});
-  return createEngine(instance.exports, (name) => get(base + "search/" + name));
+  return createEngine(instance.exports, loader(base + "search/", counted));
 }
 (async () => {
   const first = [];
@@ -158,10 +161,19 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             self.send_error(404)
             return
         enc = None
-        if self.gzip_on and "gzip" in self.headers.get("Accept-Encoding", ""):
+        status = 200
+        # A byte range (the index's part files are read by range): served as
+        # is, uncompressed, as static hosts serve ranges of binary files.
+        rng = self.headers.get("Range", "")
+        if rng.startswith("bytes=") and "," not in rng:
+            a, _, b = rng[len("bytes="):].partition("-")
+            if a.isdigit() and b.isdigit() and int(a) < len(body):
+                body = body[int(a):int(b) + 1]
+                status = 206
+        if status == 200 and self.gzip_on and "gzip" in self.headers.get("Accept-Encoding", ""):
             body = gzip.compress(body, 6)
             enc = "gzip"
-        self.send_response(200)
+        self.send_response(status)
         ctype = "application/wasm" if path.endswith(".wasm") else "application/octet-stream"
         self.send_header("Content-Type", ctype)
         if enc:
@@ -231,53 +243,6 @@ def varint(b, i):
             return v, i
 
 
-def shard_terms(path):
-    """(term, document count) of one shard file."""
-    b = open(path, "rb").read()
-    if b[:4] != b"FQT1":
-        return []
-    n, i = varint(b, 4)
-    out = []
-    for _ in range(n):
-        ln, i = varint(b, i)
-        term = b[i:i + ln].decode()
-        i += ln
-        count, i = varint(b, i)
-        body, i = varint(b, i)
-        i += body
-        out.append((term, count))
-    return out
-
-
-def prefix_range_bytes(search_dir, chars, k):
-    """The alternative design, from the export: a one-character query expands
-    to the k most frequent terms of two characters or more starting with it
-    (their postings as stored: full lists), fetched with their shards.
-    Returns {char: (gz bytes of those shards, gz bytes of every shard of the
-    range, terms in the range)}; the wasm, manifest and metadata chunks are
-    the same in both designs and left out."""
-    import glob
-    shards = sorted(glob.glob(os.path.join(search_dir, "*", "t*.bin")),
-                    key=lambda p: int(os.path.basename(p)[1:-4]))
-    where = {}
-    for p in shards:
-        for term, count in shard_terms(p):
-            where[term] = (p, count)
-    gz = {}
-    def gzsize(p):
-        if p not in gz:
-            gz[p] = len(gzip.compress(open(p, "rb").read(), 6))
-        return gz[p]
-    out = {}
-    for c in chars:
-        terms = sorted(((t, pc) for t, pc in where.items() if t.startswith(c) and len(t) > 1),
-                       key=lambda x: (-x[1][1], x[0]))
-        top = {pc[0] for _, pc in terms[:k]}
-        every = {pc[0] for _, pc in terms}
-        out[c] = (sum(gzsize(p) for p in top), sum(gzsize(p) for p in every), len(terms))
-    return out
-
-
 def agreement(site, out, binary, queries):
     top1 = 0
     overlap = 0.0
@@ -339,7 +304,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="100,1000")
     ap.add_argument("--shards", default="8192,16384,32768")
-    ap.add_argument("--chunks", default="4,8,16")
+    ap.add_argument("--cuts", default="max")
     ap.add_argument("--default-shard", type=int, default=None)
     ap.add_argument("--work", default="/tmp/fq-search-bench")
     args = ap.parse_args()
@@ -359,18 +324,19 @@ def main():
         site = os.path.join(corpus, "faqtory")
         out = os.path.join(args.work, f"out{n}")
         env = dict(os.environ, FQ_BENCH_SITE=site, FQ_BENCH_OUT=out, FQ_BENCH_SHARDS=args.shards,
-                   FQ_BENCH_CHUNKS=args.chunks)
+                   FQ_BENCH_CUTS=args.cuts,
+                   FQ_BENCH_QUERIES=json.dumps(agreement_queries(os.path.join(site, "content")) + SESSION))
         res = subprocess.run(["cargo", "test", "-q", "--release", "--test", "search_bench", "--",
                               "--ignored", "--nocapture"], cwd=ROOT, env=env, capture_output=True, text=True)
         if res.returncode != 0:
             sys.exit(res.stdout + res.stderr)
         exports = [json.loads(l) for l in res.stdout.splitlines() if l.startswith("{")]
         print(f"## {n} pages, {exports[0]['docs']} entries; index {exports[0]['index_s']:.2f} s\n")
-        print("| shard KB | docs/chunk | export s | files | size MB | size gz MB | first query KB gz (median / max of 7) "
+        print("| shard KB | max postings | top-1 / top-10 vs tantivy | export s | files | size MB | size gz MB | first query KB gz (median / max of 7) "
               "| 7-query session KB gz | first query KB raw (median / max) | session KB raw | median latency ms |")
-        print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for e in exports:
-            site_dir = os.path.join(out, f"site-{e['shard_bytes']}-{e['chunk']}")
+            site_dir = os.path.join(out, f"site-{e['shard_bytes']}-{e['cut']}")
             shutil.rmtree(site_dir, ignore_errors=True)
             os.makedirs(os.path.join(site_dir, "assets"))
             shutil.copy(wasm, os.path.join(site_dir, "assets", "search.wasm"))
@@ -390,7 +356,7 @@ def main():
             fq = sorted(x["bytes"] for x in row["gz"]["first"])
             fr = sorted(x["bytes"] for x in row["raw"]["first"])
             lat = sorted(row["gz"]["lat"])
-            print(f"| {e['shard_bytes'] // 1024} | {e['chunk']} | {e['export_s']:.2f} | {files} | {raw / 1e6:.2f} | {gz / 1e6:.2f} "
+            print(f"| {e['shard_bytes'] // 1024} | {e['cut']} | {e['top1']:.3f} / {e['top10']:.3f} | {e['export_s']:.2f} | {files} | {raw / 1e6:.2f} | {gz / 1e6:.2f} "
                   f"| {fq[3] / 1024:.1f} / {fq[-1] / 1024:.1f} | {row['gz']['session'][-1] / 1024:.1f} "
                   f"| {fr[3] / 1024:.1f} / {fr[-1] / 1024:.1f} | {row['raw']['session'][-1] / 1024:.1f} "
                   f"| {lat[3]:.2f} |")
@@ -406,10 +372,6 @@ def main():
                 print("typed: " + " → ".join(
                     f"{st['q']} ({st['hits']} hits, {st['bytes'] / 1024:.1f} KB, {st['wall']:.1f} ms, cached {st['cached']:.2f} ms)"
                     for st in seq["steps"]) + f"; total {seq['first_bytes'] / 1024:.1f} KB gz incl. wasm + manifest")
-            alt = prefix_range_bytes(os.path.join(site_dir, "search"), SINGLE, PREFIX_K)
-            print(f"alternative (top {PREFIX_K} terms by df, their shards), shard KB gz per character: "
-                  + ", ".join(f"{c} {a[0] / 1024:.1f} (whole range {a[1] / 1024:.1f}, {a[2]} terms)" for c, a in alt.items()))
-            results.write(json.dumps({"pages": n, "alt_prefix": alt}) + "\n")
         # Agreement through the CLI, on the index and export of a real build.
         built = os.path.join(args.work, f"built{n}")
         t = time.time()

@@ -161,7 +161,7 @@ pub struct Made {
 /// With [`Keep::Counts`] the model holds no page's text or HTML: the
 /// search index takes the texts, the renderer renders each page's markdown
 /// again as it makes the page's file ([`content::PageSources`]), and drops
-/// the model when the language is rendered, before the search export.
+/// the model when the language is rendered.
 pub fn render_into(
     opts: &BuildOptions,
     config: Config,
@@ -241,16 +241,34 @@ pub fn render_into(
             Keep::Counts => take_search_docs(&mut site),
         };
         let synonyms = site.config.search.synonyms();
-        let build_index = move || {
+        let index_origin = format!("the search index ({lang})");
+        let (folder, index_origin) = (&folder, &index_origin);
+        let index_and_export = move || {
             let index = search::build_index_with(&docs, &synonyms, index_here);
             // The copies of the text are not needed by the export.
             drop(docs);
-            index
+            // The export's parts go out as they fill.
+            index.and_then(|index| {
+                search::export_static_into(
+                    &index,
+                    &search::ExportOptions::default(),
+                    &mut |path, bytes| {
+                        sink.put(
+                            OutputFile::new(format!("{folder}{path}"), bytes),
+                            index_origin,
+                        );
+                    },
+                )
+            })
         };
+        // What loading freed (every page's source, the first rendering's
+        // HTML) sits in the arenas of the threads that freed it; rendering
+        // and indexing would grow beside it.
+        give_back_freed_memory();
         let (render_diags, index) = match keep {
             Keep::Model => {
                 let (d, index) =
-                    rayon::join(|| renderer.render_site_into(&site, &put), build_index);
+                    rayon::join(|| renderer.render_site_into(&site, &put), index_and_export);
                 made.sites.push(site);
                 (d, index)
             }
@@ -259,31 +277,17 @@ pub fn render_into(
                 let page_doc = |p: &Page| sources.render(p, &widgets);
                 rayon::join(
                     move || renderer.render_site_streaming(site, &page_doc, &put),
-                    build_index,
+                    index_and_export,
                 )
             }
         };
-        // The export comes last, when the model is gone: it holds every
-        // posting list and exported file at once, the build's largest
-        // step (run beside the rendering, it met the whole model there).
-        give_back_freed_memory();
-        let index = index.and_then(|index| search::export_static(&index));
         diags.extend(render_diags);
-        let index_origin = format!("the search index ({lang})");
-        match index {
-            Ok(exported) => {
-                for (path, bytes) in exported {
-                    sink.put(
-                        OutputFile::new(format!("{folder}{path}"), bytes),
-                        &index_origin,
-                    );
-                }
-            }
-            Err(e) => diags.push(Diagnostic::file_level(
+        if let Err(e) = index {
+            diags.push(Diagnostic::file_level(
                 Severity::Error,
                 format!("{folder}search"),
                 format!("search index: {e}"),
-            )),
+            ));
         }
         if i == 0 {
             for f in widgets.output_files(renderer.site_context()) {
@@ -301,10 +305,9 @@ pub fn render_into(
 }
 
 /// Returns the memory freed so far to the system. glibc keeps freed memory
-/// in the arena of the thread that used it, for that thread to reuse: the
-/// model, freed by the rendering threads, stayed resident while the export
-/// (on another thread) grew beside it, so peak RSS was the sum of the two
-/// even though they are never alive together.
+/// in the arena of the thread that freed it, for that thread to reuse: what
+/// the loading threads freed stayed resident while rendering and indexing,
+/// on other threads, grew beside it.
 fn give_back_freed_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim takes no pointers; it locks and trims glibc's own

@@ -32,15 +32,29 @@ const QUERIES: &[&str] = &[
 const SCRIPT: &str = r#"
 const fs = require("fs");
 const path = require("path");
-const [glue, wasmPath, vectorsPath, dir, queriesJson] = process.argv.slice(2);
-const { createEngine } = require(glue);
+const [glue, wasmPath, vectorsPath, dir, queriesJson, hostMode] = process.argv.slice(2);
+const { createEngine, loader } = require(glue);
+// A static host on the file system: answers a Range request with 206 and
+// the bytes asked for, or (hostMode "whole", as some hosts do) ignores it
+// and sends the whole file with 200.
+const fetched = [];
+function hostFetch(url, opts) {
+  const range = opts && opts.headers && opts.headers.Range;
+  fetched.push(range ? url + " " + range : url);
+  let body = fs.readFileSync(url);
+  let status = 200;
+  if (range && hostMode !== "whole") {
+    const m = /^bytes=(\d+)-(\d+)$/.exec(range);
+    if (!m) return Promise.resolve({ ok: false, status: 400 });
+    body = body.subarray(Number(m[1]), Number(m[2]) + 1);
+    status = 206;
+  }
+  const buf = body.buffer.slice(body.byteOffset, body.byteOffset + body.length);
+  return Promise.resolve({ ok: true, status, arrayBuffer: () => Promise.resolve(buf) });
+}
 (async () => {
   const { instance } = await WebAssembly.instantiate(fs.readFileSync(wasmPath), {});
-  const fetched = [];
-  const e = createEngine(instance.exports, (name) => {
-    fetched.push(name);
-    return new Uint8Array(fs.readFileSync(path.join(dir, name)));
-  });
+  const e = createEngine(instance.exports, loader(dir + path.sep, hostFetch));
   const vectors = JSON.parse(fs.readFileSync(vectorsPath, "utf8")).vectors;
   const tokens = vectors.map((v) => {
     const input = v.input !== undefined ? v.input : String.fromCharCode(...v.utf16);
@@ -92,22 +106,50 @@ fn wasm_in_node_matches_native() {
     let script = dir.join("run.js");
     std::fs::write(&script, SCRIPT).unwrap_or_else(|e| panic!("{e}"));
     let vectors_path = root.join("tests/fixtures/tokenizer-vectors.json");
-    let out = Command::new("node")
-        .arg(&script)
-        .arg(root.join("themes/default/static/js/search.js"))
-        .arg(&wasm)
-        .arg(&vectors_path)
-        .arg(dir.join("search"))
-        .arg(serde_json::to_string(QUERIES).unwrap_or_default())
-        .output()
-        .unwrap_or_else(|e| panic!("run node: {e}"));
+    let node = |host_mode: &str| -> Value {
+        let out = Command::new("node")
+            .arg(&script)
+            .arg(root.join("themes/default/static/js/search.js"))
+            .arg(&wasm)
+            .arg(&vectors_path)
+            .arg(dir.join("search"))
+            .arg(serde_json::to_string(QUERIES).unwrap_or_default())
+            .arg(host_mode)
+            .output()
+            .unwrap_or_else(|e| panic!("run node: {e}"));
+        assert!(
+            out.status.success(),
+            "node failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("node output: {e}"))
+    };
+    let got = node("ranges");
+    // Pieces were read by range, and a host that ignores Range gives the
+    // same results, each part file fetched once and sliced.
+    let fetched: Vec<&str> = got["fetched"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
     assert!(
-        out.status.success(),
-        "node failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
+        fetched.iter().any(|f| f.contains(" bytes=")),
+        "no range requests: {fetched:?}"
     );
-    let got: Value =
-        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("node output: {e}"));
+    let whole = node("whole");
+    assert_eq!(whole["searches"], got["searches"], "a host ignoring Range");
+    assert_eq!(
+        whole["suggestions"], got["suggestions"],
+        "a host ignoring Range"
+    );
+    let count = |v: &Value| v["fetched"].as_array().map_or(0, Vec::len);
+    assert!(
+        count(&whole) < count(&got),
+        "whole files are kept and sliced: {} fetches, {} by range",
+        count(&whole),
+        count(&got)
+    );
 
     // Tokens: the wasm's equal the vectors' (which the native test also checks),
     // and the offsets equal the native ones.

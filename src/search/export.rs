@@ -1,33 +1,45 @@
 //! The static export: tantivy's statistics and scorer → search-core's format.
+//!
+//! Streamed, so memory does not grow with the index: terms come one at a
+//! time from a merge of the term dictionaries of every field and segment
+//! (each term's postings scored, summed per document, then handed to the
+//! exporter), documents in id order from the doc store, and every finished
+//! part file goes to the caller as soon as it fills.
 
-use std::collections::BTreeMap;
+use std::sync::Arc;
 
+use tantivy::InvertedIndexReader;
 use tantivy::postings::Postings;
 use tantivy::query::Bm25Weight;
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{DocSet, Index, TERMINATED, TantivyDocument, Term};
+use tantivy::termdict::TermStreamer;
+use tantivy::{DocSet, Index, TERMINATED, TantivyDocument};
 
-use super::index::{FIELD_BOOSTS, fields, index_synonyms, reader};
+use super::index::{FIELD_BOOSTS, fields, index_synonyms, payload, reader};
 use super::{SearchError, snippet_source};
-use search_core::{DocMeta, ExportParams, Exporter};
+use search_core::{Digest, DocMeta, ExportParams, Exporter};
 
 /// Export settings (the defaults are the measured ones; see docs/search.md).
 #[derive(Debug, Clone, Copy)]
 pub struct ExportOptions {
-    /// Target shard size in bytes.
+    /// Target shard size in bytes (what a query fetches per term).
     pub shard_bytes: usize,
-    /// Documents per metadata chunk.
-    pub docs_per_chunk: u32,
+    /// Target size of a part file in bytes.
+    pub part_bytes: usize,
+    /// The most postings a term keeps: a longer list keeps its best (the
+    /// highest impacts), so a query of common words fetches a bounded amount.
+    pub max_postings: usize,
 }
 
 impl Default for ExportOptions {
     fn default() -> Self {
-        // Chosen by the sweep of bench/search.py (docs/search.md): at 10,000
-        // entries a first query fetches 51 KB gzipped (median, wasm included)
-        // with these; larger shards or chunks fetch more.
+        // Shards: chosen by the sweep of bench/search.py (docs/search.md):
+        // larger shards fetch more per query term. Parts: a handful of files
+        // per 10,000 pages, each far below any static host's file limit.
         ExportOptions {
             shard_bytes: 4 * 1024,
-            docs_per_chunk: 4,
+            part_bytes: 4 * 1024 * 1024,
+            max_postings: usize::MAX,
         }
     }
 }
@@ -38,6 +50,16 @@ pub fn export_static(index: &Index) -> Result<Vec<(String, Vec<u8>)>, SearchErro
     export_static_with(index, &ExportOptions::default())
 }
 
+/// [`export_static`] with explicit options.
+pub fn export_static_with(
+    index: &Index,
+    opts: &ExportOptions,
+) -> Result<Vec<(String, Vec<u8>)>, SearchError> {
+    let mut files = Vec::new();
+    export_static_into(index, opts, &mut |path, bytes| files.push((path, bytes)))?;
+    Ok(files)
+}
+
 fn err(e: impl std::fmt::Display) -> SearchError {
     SearchError::Index {
         path: None,
@@ -45,21 +67,154 @@ fn err(e: impl std::fmt::Display) -> SearchError {
     }
 }
 
-/// [`export_static`] with explicit options.
-pub fn export_static_with(
+/// Exports the static index, handing each file `(path relative to the output
+/// root, bytes)` to `emit` as soon as it is complete; the manifest comes last.
+pub fn export_static_into(
     index: &Index,
     opts: &ExportOptions,
-) -> Result<Vec<(String, Vec<u8>)>, SearchError> {
-    let f = fields(index)?;
+    emit: &mut dyn FnMut(String, Vec<u8>),
+) -> Result<(), SearchError> {
     let searcher = reader(index)?.searcher();
-    let stats: &dyn tantivy::query::Bm25StatisticsProvider = &searcher;
+    let mut ex = Exporter::new(
+        &ExportParams {
+            shard_bytes: opts.shard_bytes,
+            part_bytes: opts.part_bytes,
+        },
+        &build_id(index, opts),
+    );
+    let mut out = |ex: &mut Exporter| {
+        for (name, bytes) in ex.take_ready() {
+            emit(format!("search/{name}"), bytes);
+        }
+    };
+    let n_docs = export_docs(index, &searcher, &mut |ex_doc| {
+        ex.add_doc(ex_doc);
+        out(&mut ex);
+    })?;
+    let mut prefixes = PrefixLists::new(n_docs);
+    let cut = opts.max_postings;
+    let add = |ex: &mut Exporter, t: &str, l: &[(u32, f32)]| {
+        if l.len() > cut {
+            ex.add_term(t, &search_core::cut_best(l.to_vec(), cut));
+        } else {
+            ex.add_term(t, l);
+        }
+    };
+    export_terms(index, &searcher, &mut |term, list| {
+        prefixes.add(term, list, &mut |t, l| add(&mut ex, t, l));
+        out(&mut ex);
+    })?;
+    prefixes.flush(&mut |t, l| add(&mut ex, t, l));
+    for (name, bytes) in ex.finish(&index_synonyms(index)) {
+        emit(format!("search/{name}"), bytes);
+    }
+    Ok(())
+}
+
+/// The export's folder name: a digest of what was indexed (kept in the
+/// index by `build_index_with`), the format and the settings, so the same
+/// site exported the same way keeps its name and browsers their caches.
+fn build_id(index: &Index, opts: &ExportOptions) -> String {
+    let mut d = Digest::default();
+    match payload(index) {
+        Some(p) => d.write_str(&p.digest),
+        // An index from elsewhere: its commit's identity stands in.
+        None => d.write_str(&format!("{:?}", index.searchable_segment_ids().ok())),
+    }
+    d.write_str(env!("CARGO_PKG_VERSION"));
+    d.write(&search_core::format::VERSION.to_le_bytes());
+    d.write(&u64::try_from(opts.shard_bytes).unwrap_or(0).to_le_bytes());
+    d.write(&u64::try_from(opts.part_bytes).unwrap_or(0).to_le_bytes());
+    d.write(
+        &u64::try_from(opts.max_postings)
+            .unwrap_or(u64::MAX)
+            .to_le_bytes(),
+    );
+    d.hex()
+}
+
+/// Hands every document's metadata to `add`, in id order; returns how many.
+fn export_docs(
+    index: &Index,
+    searcher: &tantivy::Searcher,
+    add: &mut dyn FnMut(&DocMeta),
+) -> Result<u32, SearchError> {
+    let f = fields(index)?;
+    // Where each id lives: (segment, doc) pairs, 8 bytes per document.
+    let mut at: Vec<Option<(u32, u32)>> = Vec::new();
+    let mut stores = Vec::new();
+    for (s, seg) in searcher.segment_readers().iter().enumerate() {
+        let s = u32::try_from(s).map_err(err)?;
+        let ids = seg.fast_fields().u64("id").map_err(err)?;
+        for doc in 0..seg.max_doc() {
+            if seg.is_deleted(doc) {
+                continue;
+            }
+            let Some(id) = ids.first(doc).and_then(|v| usize::try_from(v).ok()) else {
+                continue;
+            };
+            if at.len() <= id {
+                at.resize(id.saturating_add(1), None);
+            }
+            if let Some(slot) = at.get_mut(id) {
+                *slot = Some((s, doc));
+            }
+        }
+        stores.push(seg.get_store_reader(64).map_err(err)?);
+    }
+    for place in &at {
+        // Ids are contiguous; a gap (never made by build_index) keeps its
+        // number with an empty entry.
+        let meta = match place {
+            None => DocMeta::default(),
+            Some((s, doc)) => {
+                let store = stores
+                    .get(usize::try_from(*s).map_err(err)?)
+                    .ok_or_else(|| err("segment store missing"))?;
+                let d: TantivyDocument = store.get(*doc).map_err(err)?;
+                let text = |field| {
+                    d.get_first(field)
+                        .and_then(|v| v.as_str())
+                        .unwrap_or_default()
+                        .to_string()
+                };
+                DocMeta {
+                    title: text(f.title),
+                    url: text(f.url),
+                    category: text(f.category),
+                    snippet: snippet_source(&text(f.body)),
+                }
+            }
+        };
+        add(&meta);
+    }
+    u32::try_from(at.len()).map_err(err)
+}
+
+/// Receives a term and its postings `(document, impact)`.
+type TermSink<'a> = dyn FnMut(&str, &[(u32, f32)]) + 'a;
+
+/// One field's term dictionary in one segment, being walked in order.
+struct Walk<'a> {
+    segment: usize,
+    field: usize,
+    terms: TermStreamer<'a>,
+    live: bool,
+}
+
+/// Hands every term (in byte order) with its postings to `add`: per
+/// document, the sum over fields and segments of exactly the score a boosted
+/// tantivy `TermQuery` gives it, documents ascending.
+fn export_terms(
+    index: &Index,
+    searcher: &tantivy::Searcher,
+    add: &mut TermSink<'_>,
+) -> Result<(), SearchError> {
+    let f = fields(index)?;
+    let stats: &dyn tantivy::query::Bm25StatisticsProvider = searcher;
     let n_docs = stats.total_num_docs().map_err(err)?;
-    // Per document id: stored metadata, in id order.
-    let mut metas: Vec<(u32, DocMeta)> = Vec::new();
-    // term → (doc id, impact) pairs from every field and segment.
-    let mut postings: BTreeMap<String, Vec<(u32, f32)>> = BTreeMap::new();
     let mut avg = [0f32; 3];
-    for (k, &field) in f.text.iter().enumerate() {
+    for (slot, &field) in avg.iter_mut().zip(f.text.iter()) {
         let total = stats.total_num_tokens(field).map_err(err)?;
         #[allow(clippy::cast_precision_loss)]
         let a = if n_docs == 0 {
@@ -67,159 +222,196 @@ pub fn export_static_with(
         } else {
             total as f32 / n_docs as f32
         };
-        if let Some(slot) = avg.get_mut(k) {
-            *slot = a;
+        *slot = a;
+    }
+    let segs = searcher.segment_readers();
+    let mut ids = Vec::with_capacity(segs.len());
+    let mut inverted: Vec<Vec<Arc<InvertedIndexReader>>> = Vec::with_capacity(segs.len());
+    let mut norms = Vec::with_capacity(segs.len());
+    for seg in segs {
+        ids.push(seg.fast_fields().u64("id").map_err(err)?);
+        let mut inv = Vec::with_capacity(3);
+        let mut nrm = Vec::with_capacity(3);
+        for &field in &f.text {
+            inv.push(seg.inverted_index(field).map_err(err)?);
+            nrm.push(seg.get_fieldnorms_reader(field).map_err(err)?);
+        }
+        inverted.push(inv);
+        norms.push(nrm);
+    }
+    let mut walks: Vec<Walk<'_>> = Vec::with_capacity(segs.len().saturating_mul(3));
+    for (segment, inv) in inverted.iter().enumerate() {
+        for (field, reader) in inv.iter().enumerate() {
+            let mut terms = reader.terms().stream().map_err(err)?;
+            let live = terms.advance();
+            walks.push(Walk {
+                segment,
+                field,
+                terms,
+                live,
+            });
         }
     }
-    for seg in searcher.segment_readers() {
-        let ids = seg.fast_fields().u64("id").map_err(err)?;
-        let id_of = |doc: u32| ids.first(doc).and_then(|v| u32::try_from(v).ok());
-        let store = seg.get_store_reader(64).map_err(err)?;
-        for doc in 0..seg.max_doc() {
-            if seg.is_deleted(doc) {
+    let mut list: Vec<(u32, f32)> = Vec::new();
+    let mut here: Vec<usize> = Vec::new();
+    // The smallest current term, and every walk standing on it.
+    while let Some(min) = walks
+        .iter()
+        .filter(|w| w.live)
+        .map(|w| w.terms.key())
+        .min()
+        .map(<[u8]>::to_vec)
+    {
+        here.clear();
+        here.extend(
+            walks
+                .iter()
+                .enumerate()
+                .filter(|(_, w)| w.live && w.terms.key() == min.as_slice())
+                .map(|(i, _)| i),
+        );
+        list.clear();
+        for field in 0..3usize {
+            // Document frequency over segments, as tantivy's searcher sums it.
+            let df: u64 = here
+                .iter()
+                .filter_map(|&i| walks.get(i))
+                .filter(|w| w.field == field)
+                .map(|w| u64::from(w.terms.value().doc_freq))
+                .sum();
+            if df == 0 {
                 continue;
             }
-            let Some(id) = id_of(doc) else { continue };
-            let d: TantivyDocument = store.get(doc).map_err(err)?;
-            let text = |field| {
-                d.get_first(field)
-                    .and_then(|v| v.as_str())
-                    .unwrap_or_default()
-                    .to_string()
+            let (Some(&avg_norm), Some(&(_, boost))) = (avg.get(field), FIELD_BOOSTS.get(field))
+            else {
+                continue;
             };
-            metas.push((
-                id,
-                DocMeta {
-                    title: text(f.title),
-                    url: text(f.url),
-                    category: text(f.category),
-                    snippet: snippet_source(&text(f.body)),
-                },
-            ));
-        }
-        for ((&field, (_, boost)), &avg_norm) in f.text.iter().zip(FIELD_BOOSTS).zip(avg.iter()) {
-            let inv = seg.inverted_index(field).map_err(err)?;
-            let norms = seg.get_fieldnorms_reader(field).map_err(err)?;
-            let mut terms = inv.terms().stream().map_err(err)?;
-            while terms.advance() {
-                let Ok(text) = std::str::from_utf8(terms.key()) else {
+            // Exactly the weight a boosted TermQuery uses.
+            let weight = Bm25Weight::for_one_term(df, n_docs, avg_norm).boost_by(boost);
+            for w in here.iter().filter_map(|&i| walks.get(i)) {
+                if w.field != field {
+                    continue;
+                }
+                let (Some(seg), Some(inv), Some(nrm), Some(id_of)) = (
+                    segs.get(w.segment),
+                    inverted.get(w.segment).and_then(|v| v.get(field)),
+                    norms.get(w.segment).and_then(|v| v.get(field)),
+                    ids.get(w.segment),
+                ) else {
                     continue;
                 };
-                let df = searcher
-                    .doc_freq(&Term::from_field_text(field, text))
-                    .map_err(err)?;
-                // Exactly the weight a boosted TermQuery uses.
-                let weight = Bm25Weight::for_one_term(df, n_docs, avg_norm).boost_by(boost);
                 let mut p = inv
-                    .read_postings_from_terminfo(terms.value(), IndexRecordOption::WithFreqs)
+                    .read_postings_from_terminfo(w.terms.value(), IndexRecordOption::WithFreqs)
                     .map_err(err)?;
-                let list = postings.entry(text.to_string()).or_default();
                 let mut doc = p.doc();
                 while doc != TERMINATED {
                     if !seg.is_deleted(doc)
-                        && let Some(id) = id_of(doc)
+                        && let Some(id) = id_of.first(doc).and_then(|v| u32::try_from(v).ok())
                     {
-                        list.push((id, weight.score(norms.fieldnorm_id(doc), p.term_freq())));
+                        list.push((id, weight.score(nrm.fieldnorm_id(doc), p.term_freq())));
                     }
                     doc = p.advance();
                 }
             }
         }
-    }
-    metas.sort_by_key(|m| m.0);
-    let docs: Vec<DocMeta> = metas.into_iter().map(|m| m.1).collect();
-    // Sum a document's impacts over fields (and segments), then quantize
-    // against the largest.
-    let mut max_impact = 0f32;
-    for list in postings.values_mut() {
+        for &i in &here {
+            if let Some(w) = walks.get_mut(i) {
+                w.live = w.terms.advance();
+            }
+        }
+        let Ok(text) = std::str::from_utf8(&min) else {
+            continue;
+        };
+        // Sum a document's impacts over fields and segments.
         list.sort_by_key(|p| p.0);
         let mut merged: Vec<(u32, f32)> = Vec::with_capacity(list.len());
-        for &(id, imp) in list.iter() {
+        for &(id, imp) in &list {
             match merged.last_mut() {
                 Some(last) if last.0 == id => last.1 += imp,
                 _ => merged.push((id, imp)),
             }
         }
-        for p in &merged {
-            max_impact = max_impact.max(p.1);
-        }
-        *list = merged;
-    }
-    add_prefix_lists(&mut postings, n_docs);
-    for list in postings.values() {
-        for p in list {
-            max_impact = max_impact.max(p.1);
+        if !merged.is_empty() {
+            add(text, &merged);
         }
     }
-    let params = ExportParams {
-        shard_bytes: opts.shard_bytes,
-        docs_per_chunk: opts.docs_per_chunk,
-        max_impact,
-    };
-    let mut ex = Exporter::new(&params);
-    for (term, list) in &postings {
-        ex.add_term(term, list);
-    }
-    Ok(ex
-        .finish(&docs, params.docs_per_chunk, &index_synonyms(index))
-        .into_iter()
-        .map(|(name, bytes)| (format!("search/{name}"), bytes))
-        .collect())
+    Ok(())
 }
 
-/// Stores under each CJK character that starts a term its prefix list: per
+/// Puts under each CJK character that starts a term its prefix list: per
 /// document, the sum of the impacts of every term starting with it, cut to
 /// the best [`search_core::PREFIX_DOCS`] (what tantivy computes for a
 /// one-character query, see `index::term_postings`). It replaces the
 /// postings of the character's own unigram, which no query looks up.
-fn add_prefix_lists(postings: &mut BTreeMap<String, Vec<(u32, f32)>>, n_docs: u64) {
-    let n = usize::try_from(n_docs).unwrap_or(0);
-    let mut sums = vec![0f32; n];
-    let mut touched: Vec<u32> = Vec::new();
-    let mut lists: Vec<(String, Vec<(u32, f32)>)> = Vec::new();
-    let mut current: Option<char> = None;
-    let mut flush = |c: Option<char>, sums: &mut Vec<f32>, touched: &mut Vec<u32>| {
-        let Some(c) = c else { return };
-        touched.sort_unstable();
-        let list: Vec<(u32, f32)> = touched
-            .iter()
-            .filter_map(|&d| Some((d, *sums.get(usize::try_from(d).ok()?)?)))
-            .collect();
-        for &d in touched.iter() {
-            if let Some(s) = usize::try_from(d).ok().and_then(|i| sums.get_mut(i)) {
-                *s = 0.0;
-            }
+///
+/// Terms arrive in byte order, so the terms starting with one character
+/// come together, the character itself first: they are held until the
+/// next character starts, then passed on after its list.
+struct PrefixLists {
+    sums: Vec<f32>,
+    touched: Vec<u32>,
+    current: Option<char>,
+    held: Vec<(String, Vec<(u32, f32)>)>,
+}
+
+impl PrefixLists {
+    fn new(n_docs: u32) -> Self {
+        PrefixLists {
+            sums: vec![0.0; usize::try_from(n_docs).unwrap_or(0)],
+            touched: Vec::new(),
+            current: None,
+            held: Vec::new(),
         }
-        touched.clear();
-        lists.push((c.to_string(), search_core::cut_prefix(list)));
-    };
-    for (term, list) in postings.iter() {
+    }
+
+    fn add(&mut self, term: &str, list: &[(u32, f32)], out: &mut TermSink<'_>) {
         let first = term
             .chars()
             .next()
             .filter(|&c| search_core::tokenize::is_cjk(c));
-        if first != current {
-            flush(current, &mut sums, &mut touched);
-            current = first;
+        if first != self.current {
+            self.flush(out);
+            self.current = first;
         }
         if first.is_none() {
-            continue;
+            out(term, list);
+            return;
         }
         for &(d, imp) in list {
-            if let Some(s) = usize::try_from(d).ok().and_then(|i| sums.get_mut(i)) {
+            if let Some(s) = usize::try_from(d).ok().and_then(|i| self.sums.get_mut(i)) {
                 if *s == 0.0 {
-                    touched.push(d);
+                    self.touched.push(d);
                 }
                 *s += imp;
             }
         }
+        self.held.push((term.to_string(), list.to_vec()));
     }
-    flush(current, &mut sums, &mut touched);
-    for (c, list) in lists {
-        if list.is_empty() {
-            postings.remove(&c);
-        } else {
-            postings.insert(c, list);
+
+    fn flush(&mut self, out: &mut TermSink<'_>) {
+        let Some(c) = self.current.take() else {
+            return;
+        };
+        self.touched.sort_unstable();
+        let sums = &mut self.sums;
+        let list: Vec<(u32, f32)> = self
+            .touched
+            .iter()
+            .filter_map(|&d| {
+                let s = sums.get_mut(usize::try_from(d).ok()?)?;
+                Some((d, std::mem::take(s)))
+            })
+            .collect();
+        self.touched.clear();
+        let key = c.to_string();
+        let list = search_core::cut_prefix(list);
+        if !list.is_empty() {
+            out(&key, &list);
+        }
+        for (term, postings) in self.held.drain(..) {
+            if term != key {
+                out(&term, &postings);
+            }
         }
     }
 }

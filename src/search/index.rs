@@ -164,7 +164,19 @@ pub fn build_index_with(
     let mut writer: tantivy::IndexWriter<TantivyDocument> = index
         .writer_with_num_threads(1, WRITER_BUDGET)
         .map_err(index_err(dir))?;
+    // What the index holds, for the static export's build id.
+    let mut digest = search_core::Digest::default();
     for (i, d) in docs.iter().enumerate() {
+        for text in [
+            &d.title,
+            &d.body,
+            &d.page_title,
+            &d.category,
+            &d.url,
+            &d.lang,
+        ] {
+            digest.write_str(text);
+        }
         let mut doc = TantivyDocument::default();
         doc.add_text(f.title, &d.title);
         doc.add_text(f.body, &d.body);
@@ -176,7 +188,17 @@ pub fn build_index_with(
         doc.add_u64(f.id, u64::try_from(i).unwrap_or(u64::MAX));
         writer.add_document(doc).map_err(index_err(dir))?;
     }
-    let payload = serde_json::to_string(synonyms.groups()).unwrap_or_else(|_| "[]".into());
+    for group in synonyms.groups() {
+        for word in group {
+            digest.write_str(word);
+        }
+        digest.write(b"\n");
+    }
+    let payload = serde_json::to_string(&Payload {
+        synonyms: synonyms.groups().to_vec(),
+        digest: digest.hex(),
+    })
+    .unwrap_or_else(|_| "{}".into());
     let mut commit = writer.prepare_commit().map_err(index_err(dir))?;
     commit.set_payload(&payload);
     commit.commit().map_err(index_err(dir))?;
@@ -223,13 +245,23 @@ pub fn open_index(dir: &Path) -> Result<Index, SearchError> {
 /// The synonym groups the index was built with (none when it has none or
 /// they no longer check out).
 pub fn index_synonyms(index: &Index) -> Synonyms {
-    index
-        .load_metas()
-        .ok()
-        .and_then(|m| m.payload)
-        .and_then(|p| serde_json::from_str::<Vec<Vec<String>>>(&p).ok())
-        .and_then(|g| Synonyms::new(&g).ok())
+    payload(index)
+        .and_then(|p| Synonyms::new(&p.synonyms).ok())
         .unwrap_or_default()
+}
+
+/// What [`build_index_with`] keeps in the index's commit payload.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub(crate) struct Payload {
+    /// The site's synonym groups.
+    pub synonyms: Vec<Vec<String>>,
+    /// A digest of every indexed text and the synonyms (16 hex digits).
+    pub digest: String,
+}
+
+pub(crate) fn payload(index: &Index) -> Option<Payload> {
+    let text = index.load_metas().ok()?.payload?;
+    serde_json::from_str::<Payload>(&text).ok()
 }
 
 pub(crate) fn reader(index: &Index) -> Result<IndexReader, SearchError> {

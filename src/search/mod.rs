@@ -23,7 +23,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-pub use export::{ExportOptions, export_static, export_static_with};
+pub use export::{ExportOptions, export_static, export_static_into, export_static_with};
 pub use index::{
     FIELD_BOOSTS, TOKENIZER, build_index, build_index_with, index_synonyms, open_index,
     query_index, query_index_ranked,
@@ -213,27 +213,13 @@ fn static_search(
     limit: usize,
 ) -> Result<(Vec<search_core::Hit>, Vec<String>), SearchError> {
     let mut read = Vec::new();
-    // Manifest, shards, metadata chunks: three rounds at most.
-    for _ in 0..4 {
+    // Manifest, shards, offset blocks, records: four rounds at most.
+    for _ in 0..6 {
         match engine.search(q, limit)? {
             search_core::Step::Done(hits) => return Ok((hits, read)),
             search_core::Step::Need(names) => {
                 for name in names {
-                    // Names come from our own manifest, but never leave the folder.
-                    if name
-                        .split('/')
-                        .any(|c| c.is_empty() || c == "." || c == "..")
-                    {
-                        return Err(SearchError::Io {
-                            path: files_dir.join(&name),
-                            message: "bad file name in search manifest".into(),
-                        });
-                    }
-                    let path = files_dir.join(&name);
-                    let bytes = std::fs::read(&path).map_err(|e| SearchError::Io {
-                        path: path.clone(),
-                        message: e.to_string(),
-                    })?;
+                    let bytes = read_piece(files_dir, &name)?;
                     engine.put(&name, bytes)?;
                     read.push(name);
                 }
@@ -244,6 +230,42 @@ fn static_search(
         path: files_dir.to_path_buf(),
         message: "static search did not settle (files missing?)".into(),
     })
+}
+
+/// Reads a file or a piece (a byte range of a file, see
+/// [`search_core::piece_range`]) under `files_dir`, as a static host answers
+/// a request with a `Range` header.
+fn read_piece(files_dir: &std::path::Path, name: &str) -> Result<Vec<u8>, SearchError> {
+    use std::io::{Read, Seek, SeekFrom};
+    let (file, range) = match search_core::piece_range(name) {
+        Some((file, start, end)) => (file, Some((start, end))),
+        None => (name, None),
+    };
+    let path = files_dir.join(file);
+    let io = |e: std::io::Error| SearchError::Io {
+        path: path.clone(),
+        message: e.to_string(),
+    };
+    // Names come from our own manifest, but never leave the folder.
+    if file
+        .split('/')
+        .any(|c| c.is_empty() || c == "." || c == ".." || c.contains('\\'))
+    {
+        return Err(SearchError::Io {
+            path: path.clone(),
+            message: "bad file name in search manifest".into(),
+        });
+    }
+    let Some((start, end)) = range else {
+        return std::fs::read(&path).map_err(io);
+    };
+    let mut f = std::fs::File::open(&path).map_err(io)?;
+    f.seek(SeekFrom::Start(start)).map_err(io)?;
+    let mut bytes = Vec::new();
+    f.take(end.saturating_sub(start))
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    Ok(bytes)
 }
 
 /// For the preview server's `/api/search?q=`: the hits as a JSON array of the

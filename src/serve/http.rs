@@ -183,7 +183,7 @@ async fn route(
         _ => {}
     }
     if let Some(e) = store.get(&target.key) {
-        return file(StatusCode::OK, e.bytes, e.content_type);
+        return ranged(headers, e.bytes, e.content_type);
     }
     // `/billing` → `/billing/` when that is a page.
     if !target.path.is_empty()
@@ -224,6 +224,38 @@ fn file(status: StatusCode, bytes: Bytes, content_type: &'static str) -> Respons
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
+    r
+}
+
+/// A stored file, or the byte range of it the request asks for (the
+/// browser's search reads its index by range, as from a static host).
+fn ranged(headers: &hyper::HeaderMap, bytes: Bytes, content_type: &'static str) -> Response<Body> {
+    let len = bytes.len();
+    let asked = headers.get(header::RANGE).and_then(|h| h.to_str().ok());
+    let mut r = match super::range::answer(asked, len) {
+        super::range::Answer::Whole => file(StatusCode::OK, bytes, content_type),
+        super::range::Answer::Part { start, end } => {
+            let mut r = file(
+                StatusCode::PARTIAL_CONTENT,
+                bytes.slice(start..end),
+                content_type,
+            );
+            let range = format!("bytes {start}-{}/{len}", end.saturating_sub(1));
+            if let Ok(v) = HeaderValue::from_str(&range) {
+                r.headers_mut().insert(header::CONTENT_RANGE, v);
+            }
+            r
+        }
+        super::range::Answer::Unsatisfiable => {
+            let mut r = plain(StatusCode::RANGE_NOT_SATISFIABLE, "range not satisfiable\n");
+            if let Ok(v) = HeaderValue::from_str(&format!("bytes */{len}")) {
+                r.headers_mut().insert(header::CONTENT_RANGE, v);
+            }
+            r
+        }
+    };
+    r.headers_mut()
+        .insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
     r
 }
 

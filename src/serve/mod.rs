@@ -16,6 +16,7 @@ pub mod builder;
 pub mod guard;
 pub mod http;
 pub mod paths;
+pub mod range;
 pub mod search;
 pub mod store;
 pub mod watch;

@@ -6,7 +6,7 @@
 //! CLI) only does I/O and the engine decides what is needed.
 
 use crate::format::{
-    DocMeta, FormatError, MANIFEST, Manifest, decode_chunk, decode_postings, shard_lookup,
+    DocMeta, FormatError, MANIFEST, Manifest, decode_postings, decode_record, shard_lookup,
     shard_terms,
 };
 use crate::plan::{Plan, combine, edit_distance, plan};
@@ -39,7 +39,9 @@ pub struct Hit {
 /// What a search needs next.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Step {
-    /// Fetch these files (names relative to `search/`) and search again.
+    /// Fetch these (the manifest's name, or pieces: byte ranges of files,
+    /// see [`crate::format::piece_range`]; relative to `search/`), hand them
+    /// to [`Engine::put`] under the same names, and search again.
     Need(Vec<String>),
     /// The results.
     Done(Vec<Hit>),
@@ -68,10 +70,9 @@ pub fn rank_order(a: &Ranked, b: &Ranked) -> std::cmp::Ordering {
 #[derive(Debug, Default)]
 pub struct Engine {
     manifest: Option<Manifest>,
-    // Small association lists: a session holds a few dozen files at most,
-    // and maps cost kilobytes of wasm.
+    // A small association list: a session holds a few hundred pieces at
+    // most, and maps cost kilobytes of wasm.
     files: Vec<(String, Vec<u8>)>,
-    chunks: Vec<(u32, Vec<DocMeta>)>,
 }
 
 impl Engine {
@@ -85,8 +86,8 @@ impl Engine {
         self.manifest.as_ref()
     }
 
-    /// Adds a fetched file. The manifest is decoded at once; a new manifest
-    /// (another build) drops the files of the old one.
+    /// Adds a fetched file or piece. The manifest is decoded at once; a new
+    /// manifest (another build) drops the pieces of the old one.
     pub fn put(&mut self, name: &str, bytes: Vec<u8>) -> Result<(), FormatError> {
         if name == MANIFEST {
             let m = Manifest::decode(&bytes)?;
@@ -96,16 +97,17 @@ impl Engine {
                 .is_some_and(|old| old.build_id != m.build_id)
             {
                 self.files.clear();
-                self.chunks.clear();
             }
             self.manifest = Some(m);
             return Ok(());
         }
-        if let Some(i) = self.chunk_index(name) {
-            let docs = decode_chunk(name, &bytes)?;
-            self.chunks.retain(|c| c.0 != i);
-            self.chunks.push((i, docs));
-            return Ok(());
+        let expected = crate::format::piece_range(name)
+            .and_then(|(_, a, b)| usize::try_from(b.checked_sub(a)?).ok());
+        if expected != Some(bytes.len()) {
+            return Err(FormatError {
+                file: name.to_string(),
+                what: "not a piece of the expected length",
+            });
         }
         self.files.retain(|f| f.0 != name);
         self.files.push((name.to_string(), bytes));
@@ -119,17 +121,25 @@ impl Engine {
             .map(|f| f.1.as_slice())
     }
 
-    fn chunk(&self, i: u32) -> Option<&[DocMeta]> {
-        self.chunks
-            .iter()
-            .find(|c| c.0 == i)
-            .map(|c| c.1.as_slice())
-    }
-
-    fn chunk_index(&self, name: &str) -> Option<u32> {
-        let m = self.manifest.as_ref()?;
-        let rest = name.strip_prefix(m.build_id.as_str())?.strip_prefix("/m")?;
-        rest.strip_suffix(".bin")?.parse().ok()
+    /// A document's metadata: `Ok(Err(piece))` names the piece to fetch
+    /// first (its offset-table block, then its record).
+    fn doc_meta(&self, m: &Manifest, doc: u32) -> Result<Result<DocMeta, String>, FormatError> {
+        let bad = |what| FormatError {
+            file: MANIFEST.to_string(),
+            what,
+        };
+        let block_name = m.doc_block_piece(doc).ok_or(bad("document out of range"))?;
+        let Some(block) = self.file(&block_name) else {
+            return Ok(Err(block_name));
+        };
+        let record_name = m.doc_piece(doc, block).ok_or(FormatError {
+            file: block_name,
+            what: "bad document offsets",
+        })?;
+        match self.file(&record_name) {
+            Some(bytes) => Ok(Ok(decode_record(&record_name, bytes)?)),
+            None => Ok(Err(record_name)),
+        }
     }
 
     /// The planned query (with the manifest's synonyms, once loaded).
@@ -155,11 +165,11 @@ impl Engine {
         }
         let mut need: Vec<String> = Vec::new();
         for t in &p.terms {
-            if let Some(s) = m.shard_of(t) {
-                let name = m.shard_name(s);
-                if self.file(&name).is_none() && !need.contains(&name) {
-                    need.push(name);
-                }
+            if let Some(name) = m.shard_of(t).and_then(|s| m.shard_piece(s))
+                && self.file(&name).is_none()
+                && !need.contains(&name)
+            {
+                need.push(name);
             }
         }
         if !need.is_empty() {
@@ -175,18 +185,18 @@ impl Engine {
     /// A term's postings from the fetched shards (empty when absent).
     fn postings(&self, m: &Manifest, term: &str) -> Result<Vec<(u32, f32)>, FormatError> {
         let mut list: Vec<(u32, f32)> = Vec::new();
-        let Some(name) = m.shard_of(term).map(|s| m.shard_name(s)) else {
+        let Some(name) = m.shard_of(term).and_then(|s| m.shard_piece(s)) else {
             return Ok(list);
         };
         let Some(bytes) = self.file(&name) else {
             return Ok(list);
         };
-        let Some((count, body)) = shard_lookup(&name, bytes, term)? else {
+        let Some(entry) = shard_lookup(&name, bytes, term)? else {
             return Ok(list);
         };
-        decode_postings(&name, body, count, |doc, q| {
+        decode_postings(&name, entry.body, entry.count, |doc, q| {
             if doc < m.doc_count && list.last().is_none_or(|l| l.0 < doc) {
-                list.push((doc, m.impact(q)));
+                list.push((doc, Manifest::impact(q, entry.scale)));
             }
         })?;
         Ok(list)
@@ -202,13 +212,16 @@ impl Engine {
         let Some(m) = &self.manifest else {
             return Ok(Step::Need(vec![MANIFEST.to_string()]));
         };
-        let per = m.docs_per_chunk.max(1);
         let mut need: Vec<String> = Vec::new();
+        let mut metas: Vec<DocMeta> = Vec::with_capacity(ranked.len());
         for r in &ranked {
-            let c = r.doc.checked_div(per).unwrap_or(0);
-            let name = m.chunk_name(c);
-            if self.chunk(c).is_none() && !need.contains(&name) {
-                need.push(name);
+            match self.doc_meta(m, r.doc)? {
+                Ok(meta) => metas.push(meta),
+                Err(name) => {
+                    if !need.contains(&name) {
+                        need.push(name);
+                    }
+                }
             }
         }
         if !need.is_empty() {
@@ -217,13 +230,11 @@ impl Engine {
         let terms = plan(query, &m.synonyms).terms;
         let hits = ranked
             .into_iter()
-            .filter_map(|r| {
-                let c = r.doc.checked_div(per)?;
-                let i = usize::try_from(r.doc.checked_rem(per)?).ok()?;
-                let meta = self.chunk(c)?.get(i)?.clone();
+            .zip(metas)
+            .map(|(r, meta)| {
                 let title_marks = marks(&meta.title, &terms);
                 let (snip, snippet_marks) = snippet(&meta.snippet, &terms, SNIPPET_CHARS);
-                Some(Hit {
+                Hit {
                     doc: r.doc,
                     score: r.score,
                     all: r.all,
@@ -231,7 +242,7 @@ impl Engine {
                     title_marks,
                     snippet: snip,
                     snippet_marks,
-                })
+                }
             })
             .collect();
         Ok(Step::Done(hits))
@@ -254,7 +265,7 @@ impl Engine {
             if self.postings(m, t).is_ok_and(|l| !l.is_empty()) {
                 continue;
             }
-            let Some(name) = m.shard_of(t).map(|s| m.shard_name(s)) else {
+            let Some(name) = m.shard_of(t).and_then(|s| m.shard_piece(s)) else {
                 continue;
             };
             let Some(bytes) = self.file(&name) else {

@@ -1,43 +1,57 @@
 //! The static index format: byte layout, encoder (export) and decoder (query).
 //!
 //! All files live under `search/` in the output. `manifest.bin` has a fixed
-//! name; every other file sits in a directory named by the build id (a hash of
-//! their bytes), so a browser never mixes files of two builds and unchanged
-//! builds keep their cache.
+//! name; the rest sit in a folder named by the build id (a digest of what was
+//! indexed and how), so a browser never mixes files of two builds and an
+//! unchanged site keeps its cache. The index is packed into a few *part*
+//! files of at most a few MB; a reader fetches the byte ranges it needs
+//! (HTTP range requests), named as *pieces*: `<file>#<start>-<end>` (end
+//! exclusive), see [`piece_range`].
 //!
 //! ```text
-//! manifest.bin  "FQS1" ver:v build_id:s doc_count:v docs_per_chunk:v max_impact:f32le
-//!               shard_count:v { shared:v suffix:s }*   (front-coded shard bounds)
-//!               group_count:v { word_count:v { word:s }* }*  (synonym groups, v2)
-//! <id>/t<i>.bin "FQT1" term_count:v { term:s n:v len:v postings[len] }*
-//!               postings = { doc_delta:v impact:v }* (doc ids ascending, first delta from 0)
-//! <id>/m<i>.bin "FQM1" count:v { title:s url:s category:s snippet:s }*
+//! manifest.bin   "FQS1" ver:v build_id:s doc_count:v
+//!                shard_count:v { shared:v suffix:s len:v }*  (front-coded lower bounds, bytes)
+//!                part_count:v { shards:v }*                  (shards per terms part, in order)
+//!                part_count:v { docs:v }*                    (documents per docs part, in id order)
+//!                group_count:v { word_count:v { word:s }* }* (synonym groups)
+//! <id>/t<p>.bin  shards back to back; a shard is
+//!                "FQT1" scale:f32le term_count:v { term:s n:v len:v postings[len] }*
+//!                postings = { doc_delta:v q:v }* (doc ids ascending, first delta from 0)
+//! <id>/d<p>.bin  offset:u32le × (docs + 1) (from the file's start; the last is its length),
+//!                then one record per document: title:s url:s category:s snippet:s
 //! v = unsigned LEB128 varint (≤ 5 bytes), s = v length + UTF-8 bytes
 //! ```
 //!
-//! A term of one CJK character holds a prefix list (format 2): the
+//! A query reads the manifest, the shard of each query term (one piece),
+//! then for each result the block of the offset table that holds its
+//! document ([`DOC_BLOCK`] entries, one piece) and its record (one piece).
+//!
+//! A term of one CJK character holds a prefix list: the
 //! [`crate::plan::PREFIX_DOCS`] documents with the highest summed impact of
 //! every index term starting with that character (see [`crate::plan`]), not
 //! the postings of the unigram itself.
 //!
-//! Impacts are quantized linearly to 16 bits, `q = round(65535 · x / max)` (at
-//! least 1), with `max` the largest impact in the export. 8 bits (even on a log
-//! scale) tied near-equal tantivy scores often enough to cost top-1 agreement;
-//! as varints most impacts take 2 bytes.
+//! Impacts are quantized linearly to 14 bits per shard, `q = round(16383 · x /
+//! scale)` (at least 1), with `scale` the largest impact in the shard, stored
+//! at its head (a shard's terms are held until it closes, a few KB). 14 bits
+//! is what a 2-byte varint holds; 8 bits (even on a log scale) tied
+//! near-equal tantivy scores often enough to cost top-1 agreement.
 
 use std::fmt;
 
 use crate::synonyms::Synonyms;
 
 /// Format version written in the manifest. 2: synonym groups in the
-/// manifest; one-character CJK terms hold prefix lists.
-pub const VERSION: u32 = 2;
+/// manifest; one-character CJK terms hold prefix lists. 3: packed parts
+/// read by range, a scale per shard.
+pub const VERSION: u32 = 3;
+/// Entries of the documents' offset table read at once.
+pub const DOC_BLOCK: u32 = 32;
 /// Name of the manifest, relative to `search/`.
 pub const MANIFEST: &str = "manifest.bin";
 
 const MAGIC_MANIFEST: &[u8; 4] = b"FQS1";
 const MAGIC_SHARD: &[u8; 4] = b"FQT1";
-const MAGIC_META: &[u8; 4] = b"FQM1";
 
 /// A static index file that cannot be decoded.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -140,18 +154,18 @@ fn put_str(out: &mut Vec<u8>, s: &str) {
 /// The decoded manifest.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Manifest {
-    /// Directory (under `search/`) of this build's shards and chunks.
+    /// Folder (under `search/`) of this build's parts.
     pub build_id: String,
     /// Number of documents.
     pub doc_count: u32,
-    /// Documents per metadata chunk.
-    pub docs_per_chunk: u32,
-    /// The largest impact, for dequantization.
-    pub max_impact: f32,
     /// The lower bound of each shard's term range, ascending: the shortest
     /// prefix of its first term that sorts after the previous shard's last
     /// term (front-coded in the file).
     pub shard_first: Vec<String>,
+    /// Where each shard is: terms part, start, end.
+    shard_at: Vec<(u32, u32, u32)>,
+    /// The first document of each docs part, then the document count.
+    doc_part_first: Vec<u32>,
     /// The site's synonym groups.
     pub synonyms: Synonyms,
 }
@@ -175,19 +189,13 @@ impl Manifest {
             return Err(err("bad build id"));
         }
         let doc_count = r.varint().ok_or(err("truncated"))?;
-        let docs_per_chunk = r.varint().ok_or(err("truncated"))?;
-        if docs_per_chunk == 0 {
-            return Err(err("zero docs per chunk"));
-        }
-        let max_impact = r.f32().ok_or(err("truncated"))?;
-        if !max_impact.is_finite() || max_impact < 0.0 {
-            return Err(err("bad impact bound"));
-        }
         let n = r.len().ok_or(err("truncated"))?;
         let mut shard_first: Vec<String> = Vec::with_capacity(n.min(bytes.len()));
+        let mut shard_len: Vec<u32> = Vec::with_capacity(n.min(bytes.len()));
         for _ in 0..n {
             let shared = r.len().ok_or(err("truncated"))?;
             let suffix = r.str().ok_or(err("truncated"))?;
+            let len = r.varint().ok_or(err("truncated"))?;
             let prev = shard_first.last().map_or("", String::as_str);
             let head = prev.get(..shared).ok_or(err("bad shard bound"))?;
             let mut bound = String::with_capacity(shared.saturating_add(suffix.len()));
@@ -197,7 +205,39 @@ impl Manifest {
                 return Err(err("shard bounds out of order"));
             }
             shard_first.push(bound);
+            shard_len.push(len);
         }
+        // Shards fill the terms parts in order.
+        let parts = r.len().ok_or(err("truncated"))?;
+        let mut shard_at: Vec<(u32, u32, u32)> = Vec::with_capacity(n);
+        let mut lens = shard_len.iter();
+        for p in 0..parts {
+            let p = u32::try_from(p).map_err(|_| err("too many parts"))?;
+            let in_part = r.len().ok_or(err("truncated"))?;
+            let mut at: u32 = 0;
+            for _ in 0..in_part {
+                let len = *lens.next().ok_or(err("more shards in parts than bounds"))?;
+                let end = at.checked_add(len).ok_or(err("part too large"))?;
+                shard_at.push((p, at, end));
+                at = end;
+            }
+        }
+        if shard_at.len() != shard_first.len() {
+            return Err(err("fewer shards in parts than bounds"));
+        }
+        let parts = r.len().ok_or(err("truncated"))?;
+        let mut doc_part_first: Vec<u32> =
+            Vec::with_capacity(parts.min(bytes.len()).saturating_add(1));
+        let mut first: u32 = 0;
+        for _ in 0..parts {
+            doc_part_first.push(first);
+            let docs = r.varint().ok_or(err("truncated"))?;
+            first = first.checked_add(docs).ok_or(err("too many documents"))?;
+        }
+        if first != doc_count {
+            return Err(err("documents in parts do not add up"));
+        }
+        doc_part_first.push(first);
         let groups_n = r.len().ok_or(err("truncated"))?;
         let mut groups: Vec<Vec<String>> = Vec::with_capacity(groups_n.min(bytes.len()));
         for _ in 0..groups_n {
@@ -213,9 +253,9 @@ impl Manifest {
         Ok(Manifest {
             build_id,
             doc_count,
-            docs_per_chunk,
-            max_impact,
             shard_first,
+            shard_at,
+            doc_part_first,
             synonyms,
         })
     }
@@ -226,34 +266,89 @@ impl Manifest {
         Some(i.saturating_sub(1)).filter(|_| !self.shard_first.is_empty())
     }
 
-    /// File name (relative to `search/`) of shard `i`.
-    pub fn shard_name(&self, i: usize) -> String {
-        file_name(&self.build_id, "/t", i)
+    /// The piece (see [`piece_range`]) holding shard `i`.
+    pub fn shard_piece(&self, i: usize) -> Option<String> {
+        let &(part, start, end) = self.shard_at.get(i)?;
+        Some(piece(&self.build_id, "/t", part, start, end))
     }
 
-    /// File name (relative to `search/`) of metadata chunk `i`.
-    pub fn chunk_name(&self, i: u32) -> String {
-        file_name(
-            &self.build_id,
-            "/m",
-            usize::try_from(i).unwrap_or(usize::MAX),
-        )
+    /// Which docs part holds `doc`, and its index there.
+    fn doc_place(&self, doc: u32) -> Option<(u32, u32)> {
+        if doc >= self.doc_count {
+            return None;
+        }
+        let p = self
+            .doc_part_first
+            .partition_point(|&f| f <= doc)
+            .checked_sub(1)?;
+        let first = *self.doc_part_first.get(p)?;
+        Some((u32::try_from(p).ok()?, doc.checked_sub(first)?))
     }
 
-    /// Dequantizes an impact.
-    pub fn impact(&self, q: u32) -> f32 {
-        f32::from(u16::try_from(q).unwrap_or(u16::MAX)) * (self.max_impact / QMAX)
+    /// The piece of the offset table that locates `doc`'s record: offsets
+    /// of a block of [`DOC_BLOCK`] documents (and the end of the last).
+    pub fn doc_block_piece(&self, doc: u32) -> Option<String> {
+        let (part, k) = self.doc_place(doc)?;
+        let p = usize::try_from(part).ok()?;
+        let in_part = self
+            .doc_part_first
+            .get(p.checked_add(1)?)?
+            .checked_sub(*self.doc_part_first.get(p)?)?;
+        let first = k.checked_div(DOC_BLOCK)?.checked_mul(DOC_BLOCK)?;
+        let last = first.checked_add(DOC_BLOCK)?.min(in_part);
+        let start = first.checked_mul(4)?;
+        let end = last.checked_add(1)?.checked_mul(4)?;
+        Some(piece(&self.build_id, "/d", part, start, end))
+    }
+
+    /// The piece holding `doc`'s record, given its offset-table block (the
+    /// bytes of [`Manifest::doc_block_piece`]).
+    pub fn doc_piece(&self, doc: u32, block: &[u8]) -> Option<String> {
+        let (part, k) = self.doc_place(doc)?;
+        let i = usize::try_from(k.checked_rem(DOC_BLOCK)?).ok()?;
+        let at = |j: usize| -> Option<u32> {
+            let b = block.get(j.checked_mul(4)?..j.checked_mul(4)?.checked_add(4)?)?;
+            Some(u32::from_le_bytes(b.try_into().ok()?))
+        };
+        let (start, end) = (at(i)?, at(i.checked_add(1)?)?);
+        (start < end).then(|| piece(&self.build_id, "/d", part, start, end))
+    }
+
+    /// Dequantizes an impact against its term's scale.
+    pub fn impact(q: u32, scale: f32) -> f32 {
+        f32::from(u16::try_from(q.min(QMAX_INT)).unwrap_or(u16::MAX)) * (scale / QMAX)
     }
 }
 
-/// `<id><kind><n>.bin` without the formatting machinery (it is large in wasm).
-fn file_name(id: &str, kind: &str, n: usize) -> String {
-    let mut s = String::with_capacity(id.len().saturating_add(16));
+/// `<id><kind><part>.bin#<start>-<end>` without the formatting machinery
+/// (it is large in wasm).
+fn piece(id: &str, kind: &str, part: u32, start: u32, end: u32) -> String {
+    let mut s = String::with_capacity(id.len().saturating_add(32));
     s.push_str(id);
     s.push_str(kind);
-    push_decimal(&mut s, n);
-    s.push_str(".bin");
+    let n = |v: u32| usize::try_from(v).unwrap_or(usize::MAX);
+    push_decimal(&mut s, n(part));
+    s.push_str(".bin#");
+    push_decimal(&mut s, n(start));
+    s.push('-');
+    push_decimal(&mut s, n(end));
     s
+}
+
+/// Splits a piece name into its file (relative to `search/`) and byte range
+/// `[start, end)`; `None` for a name that is not a well-formed piece (the
+/// manifest is a whole file, not a piece).
+pub fn piece_range(name: &str) -> Option<(&str, u64, u64)> {
+    let (file, range) = name.split_once('#')?;
+    let (a, b) = range.split_once('-')?;
+    let num = |s: &str| -> Option<u64> {
+        if s.is_empty() || s.len() > 12 || !s.bytes().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        s.parse().ok()
+    };
+    let (a, b) = (num(a)?, num(b)?);
+    (a < b && !file.is_empty()).then_some((file, a, b))
 }
 
 /// Appends `n` in decimal.
@@ -276,26 +371,35 @@ pub fn push_decimal(out: &mut String, n: usize) {
     }
 }
 
-const QMAX: f32 = 65535.0;
+/// The largest quantized impact: the most a 2-byte varint holds.
+const QMAX_INT: u32 = 16383;
+const QMAX: f32 = 16383.0;
 
-/// Quantizes an impact to 1..=65535, linear in `impact / max_impact`.
+/// Quantizes an impact to 1..=16383, linear in `impact / max_impact`.
 pub fn quantize(impact: f32, max_impact: f32) -> u32 {
     if impact.is_nan() || impact <= 0.0 || max_impact.is_nan() || max_impact <= 0.0 {
         return 1;
     }
     let q = (impact / max_impact * QMAX).round().clamp(1.0, QMAX);
-    // In range 1..=65535 after clamping; `as` on a clamped finite float is exact.
+    // In range 1..=16383 after clamping; `as` on a clamped finite float is exact.
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     let v = q as u32;
     v
 }
 
-/// Calls `f(term, document count, postings bytes)` for every term of a
-/// shard, in order, until `f` returns false.
+/// One term of a shard: its text, document count, scale and postings bytes.
+pub(crate) struct TermEntry<'a> {
+    pub(crate) term: &'a str,
+    pub(crate) count: u32,
+    pub(crate) scale: f32,
+    pub(crate) body: &'a [u8],
+}
+
+/// Calls `f` for every term of a shard, in order, until `f` returns false.
 fn for_each_term<'a>(
     name: &str,
     shard: &'a [u8],
-    mut f: impl FnMut(&'a str, u32, &'a [u8]) -> bool,
+    mut f: impl FnMut(TermEntry<'a>) -> bool,
 ) -> Result<(), FormatError> {
     let err = |what| FormatError {
         file: name.to_string(),
@@ -304,30 +408,39 @@ fn for_each_term<'a>(
     let mut r = Reader::new(shard);
     r.magic(MAGIC_SHARD)
         .ok_or(err("not a faqtory search shard"))?;
+    let scale = r.f32().ok_or(err("truncated"))?;
+    if !scale.is_finite() || scale < 0.0 {
+        return Err(err("bad impact scale"));
+    }
     let n = r.varint().ok_or(err("truncated"))?;
     for _ in 0..n {
-        let t = r.str().ok_or(err("truncated"))?;
+        let term = r.str().ok_or(err("truncated"))?;
         let count = r.varint().ok_or(err("truncated"))?;
         let len = r.len().ok_or(err("truncated"))?;
         let body = r.take(len).ok_or(err("truncated"))?;
-        if !f(t, count, body) {
+        if !f(TermEntry {
+            term,
+            count,
+            scale,
+            body,
+        }) {
             break;
         }
     }
     Ok(())
 }
 
-/// Finds `term` in a shard and returns its postings bytes and count.
+/// Finds `term` in a shard.
 pub(crate) fn shard_lookup<'a>(
     name: &str,
     shard: &'a [u8],
     term: &str,
-) -> Result<Option<(u32, &'a [u8])>, FormatError> {
+) -> Result<Option<TermEntry<'a>>, FormatError> {
     let mut found = None;
     // Terms are sorted: stop at the first one at or past `term`.
-    for_each_term(name, shard, |t, count, body| match t.cmp(term) {
+    for_each_term(name, shard, |e| match e.term.cmp(term) {
         std::cmp::Ordering::Equal => {
-            found = Some((count, body));
+            found = Some(e);
             false
         }
         std::cmp::Ordering::Greater => false,
@@ -342,8 +455,8 @@ pub(crate) fn shard_terms(
     shard: &[u8],
     mut f: impl FnMut(&str, u32),
 ) -> Result<(), FormatError> {
-    for_each_term(name, shard, |t, count, _| {
-        f(t, count);
+    for_each_term(name, shard, |e| {
+        f(e.term, e.count);
         true
     })
 }
@@ -383,44 +496,20 @@ pub struct DocMeta {
     pub snippet: String,
 }
 
-/// Decodes one metadata chunk.
-pub fn decode_chunk(name: &str, bytes: &[u8]) -> Result<Vec<DocMeta>, FormatError> {
+/// Decodes one document's record (a piece of a docs part).
+pub fn decode_record(name: &str, bytes: &[u8]) -> Result<DocMeta, FormatError> {
     let err = |what| FormatError {
         file: name.to_string(),
         what,
     };
     let mut r = Reader::new(bytes);
-    r.magic(MAGIC_META)
-        .ok_or(err("not a faqtory search metadata chunk"))?;
-    let n = r.len().ok_or(err("truncated"))?;
-    let mut out = Vec::with_capacity(n.min(bytes.len()));
-    for _ in 0..n {
-        let mut s = || r.str().map(str::to_string).ok_or(err("truncated"));
-        let title = s()?;
-        let url = s()?;
-        let category = s()?;
-        let snippet = s()?;
-        out.push(DocMeta {
-            title,
-            url,
-            category,
-            snippet,
-        });
-    }
-    Ok(out)
-}
-
-/// Streams terms into term-range shards and writes the whole static index.
-pub struct Exporter {
-    max_impact: f32,
-    shard_target: usize,
-    shards: Vec<(String, Vec<u8>)>,
-    cur: Vec<u8>,
-    cur_terms: u32,
-    cur_first: Option<String>,
-    last_term: Option<String>,
-    /// The last term of the shard closed before the current one.
-    prev_last: Option<String>,
+    let mut s = || r.str().map(str::to_string).ok_or(err("truncated record"));
+    Ok(DocMeta {
+        title: s()?,
+        url: s()?,
+        category: s()?,
+        snippet: s()?,
+    })
 }
 
 /// Export settings.
@@ -428,24 +517,68 @@ pub struct Exporter {
 pub struct ExportParams {
     /// Target shard size in bytes (a shard closes once it reaches this).
     pub shard_bytes: usize,
-    /// Documents per metadata chunk.
-    pub docs_per_chunk: u32,
-    /// The largest impact (see [`quantize`]).
-    pub max_impact: f32,
+    /// Target part size in bytes (a part closes once it reaches this).
+    pub part_bytes: usize,
+}
+
+/// Writes the static index as terms and documents arrive: terms in byte
+/// order, documents in id order. Finished parts are handed out as they
+/// fill ([`Exporter::take_ready`]), so an export holds about one part of
+/// each kind in memory, not the whole index.
+pub struct Exporter {
+    build_id: String,
+    shard_target: usize,
+    part_target: usize,
+    // The shard being filled: its terms and postings (quantized when it
+    // closes, against its largest impact) and its estimated size.
+    cur: Vec<(String, Vec<(u32, f32)>)>,
+    cur_bytes: usize,
+    last_term: Option<String>,
+    /// The last term of the shard closed before the current one.
+    prev_last: Option<String>,
+    /// Every closed shard: lower bound and length.
+    shards: Vec<(String, u32)>,
+    // The terms part being filled and the shard count of each closed one.
+    terms_part: Vec<u8>,
+    terms_part_shards: u32,
+    terms_parts: Vec<u32>,
+    // The docs part being filled: records and their offsets from the
+    // first record; the document count of each closed part.
+    docs_part: Vec<u8>,
+    docs_offsets: Vec<u32>,
+    docs_parts: Vec<u32>,
+    doc_count: u32,
+    ready: Vec<(String, Vec<u8>)>,
 }
 
 impl Exporter {
-    /// Starts an export.
-    pub fn new(params: &ExportParams) -> Self {
+    /// Starts an export into the folder `build_id` (ASCII letters and
+    /// digits; anything else is dropped).
+    pub fn new(params: &ExportParams, build_id: &str) -> Self {
+        let mut id: String = build_id
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect();
+        if id.is_empty() {
+            id.push('0');
+        }
         Exporter {
-            max_impact: params.max_impact,
+            build_id: id,
             shard_target: params.shard_bytes.max(1),
-            shards: Vec::new(),
+            part_target: params.part_bytes.max(1),
             cur: Vec::new(),
-            cur_terms: 0,
-            cur_first: None,
+            cur_bytes: 0,
             last_term: None,
             prev_last: None,
+            shards: Vec::new(),
+            terms_part: Vec::new(),
+            terms_part_shards: 0,
+            terms_parts: Vec::new(),
+            docs_part: Vec::new(),
+            docs_offsets: Vec::new(),
+            docs_parts: Vec::new(),
+            doc_count: 0,
+            ready: Vec::new(),
         }
     }
 
@@ -453,108 +586,154 @@ impl Exporter {
     /// ascending byte order and postings in ascending doc order. Out-of-order
     /// input is skipped (and reported as `false`).
     pub fn add_term(&mut self, term: &str, postings: &[(u32, f32)]) -> bool {
-        if postings.is_empty() || self.last_term.as_deref().is_some_and(|l| l >= term) {
+        if postings.is_empty()
+            || self.last_term.as_deref().is_some_and(|l| l >= term)
+            || postings
+                .windows(2)
+                .any(|w| matches!(w, [a, b] if a.0 >= b.0))
+        {
             return false;
         }
-        let mut body = Vec::with_capacity(postings.len().saturating_mul(3));
-        let mut prev: Option<u32> = None;
-        for &(doc, impact) in postings {
-            let delta = match prev {
-                None => doc,
-                Some(p) if doc > p => doc.wrapping_sub(p),
-                Some(_) => return false,
-            };
-            prev = Some(doc);
-            put_varint(&mut body, delta);
-            put_varint(&mut body, quantize(impact, self.max_impact));
-        }
+        // About 3 bytes per posting as varints, plus the term's header.
+        let size = postings
+            .len()
+            .saturating_mul(3)
+            .saturating_add(term.len())
+            .saturating_add(4);
         // A big posting list starts a shard of its own rather than making the
         // current shard large.
-        if !self.cur.is_empty() && self.cur.len().saturating_add(body.len()) > self.shard_target {
+        if !self.cur.is_empty() && self.cur_bytes.saturating_add(size) > self.shard_target {
             self.close_shard();
         }
-        put_str(&mut self.cur, term);
-        put_len(&mut self.cur, postings.len());
-        put_len(&mut self.cur, body.len());
-        self.cur.extend_from_slice(&body);
-        self.cur_terms = self.cur_terms.saturating_add(1);
-        if self.cur_first.is_none() {
-            self.cur_first = Some(term.to_string());
-        }
+        self.cur.push((term.to_string(), postings.to_vec()));
+        self.cur_bytes = self.cur_bytes.saturating_add(size);
         self.last_term = Some(term.to_string());
-        if self.cur.len() >= self.shard_target {
+        if self.cur_bytes >= self.shard_target {
             self.close_shard();
         }
         true
     }
 
     fn close_shard(&mut self) {
-        if let Some(first) = self.cur_first.take() {
-            let mut bytes = Vec::with_capacity(self.cur.len().saturating_add(8));
-            bytes.extend_from_slice(MAGIC_SHARD);
-            put_varint(&mut bytes, self.cur_terms);
-            bytes.append(&mut self.cur);
-            let bound = match &self.prev_last {
-                None => String::new(),
-                Some(prev) => shortest_bound(prev, &first),
-            };
-            self.shards.push((bound, bytes));
-            self.prev_last.clone_from(&self.last_term);
+        let terms = std::mem::take(&mut self.cur);
+        self.cur_bytes = 0;
+        let Some(first) = terms.first().map(|t| t.0.clone()) else {
+            return;
+        };
+        let scale = terms
+            .iter()
+            .flat_map(|t| t.1.iter().map(|p| p.1))
+            .filter(|x| x.is_finite())
+            .fold(0f32, f32::max);
+        let start = self.terms_part.len();
+        let out = &mut self.terms_part;
+        out.extend_from_slice(MAGIC_SHARD);
+        out.extend_from_slice(&scale.to_le_bytes());
+        put_len(out, terms.len());
+        let mut body = Vec::new();
+        for (term, postings) in &terms {
+            body.clear();
+            let mut prev = 0u32;
+            for &(doc, impact) in postings {
+                // Ascending, checked in add_term.
+                put_varint(&mut body, doc.wrapping_sub(prev));
+                put_varint(&mut body, quantize(impact, scale));
+                prev = doc;
+            }
+            put_str(out, term);
+            put_len(out, postings.len());
+            put_len(out, body.len());
+            out.extend_from_slice(&body);
         }
-        self.cur.clear();
-        self.cur_terms = 0;
+        let len = self.terms_part.len().saturating_sub(start);
+        let bound = match &self.prev_last {
+            None => String::new(),
+            Some(prev) => shortest_bound(prev, &first),
+        };
+        self.shards
+            .push((bound, u32::try_from(len).unwrap_or(u32::MAX)));
+        self.terms_part_shards = self.terms_part_shards.saturating_add(1);
+        self.prev_last = terms.last().map(|t| t.0.clone());
+        if self.terms_part.len() >= self.part_target {
+            self.close_terms_part();
+        }
     }
 
-    /// Finishes: returns every file `(name relative to search/, bytes)`, the
-    /// manifest first.
-    pub fn finish(
-        mut self,
-        docs: &[DocMeta],
-        docs_per_chunk: u32,
-        synonyms: &Synonyms,
-    ) -> Vec<(String, Vec<u8>)> {
+    fn close_terms_part(&mut self) {
+        if self.terms_part_shards == 0 {
+            return;
+        }
+        let name = part_name(&self.build_id, "/t", self.terms_parts.len());
+        self.ready
+            .push((name, std::mem::take(&mut self.terms_part)));
+        self.terms_parts.push(self.terms_part_shards);
+        self.terms_part_shards = 0;
+    }
+
+    /// Adds the next document's metadata (documents come in id order, from 0).
+    pub fn add_doc(&mut self, doc: &DocMeta) {
+        self.docs_offsets
+            .push(u32::try_from(self.docs_part.len()).unwrap_or(u32::MAX));
+        put_str(&mut self.docs_part, &doc.title);
+        put_str(&mut self.docs_part, &doc.url);
+        put_str(&mut self.docs_part, &doc.category);
+        put_str(&mut self.docs_part, &doc.snippet);
+        self.doc_count = self.doc_count.saturating_add(1);
+        if self.docs_part.len() >= self.part_target {
+            self.close_docs_part();
+        }
+    }
+
+    fn close_docs_part(&mut self) {
+        let n = self.docs_offsets.len();
+        if n == 0 {
+            return;
+        }
+        // The offset table comes first; offsets count from the file's start.
+        let table = n.saturating_add(1).saturating_mul(4);
+        let mut bytes = Vec::with_capacity(table.saturating_add(self.docs_part.len()));
+        let base = u32::try_from(table).unwrap_or(u32::MAX);
+        let end = u32::try_from(self.docs_part.len()).unwrap_or(u32::MAX);
+        for &o in self.docs_offsets.iter().chain(std::iter::once(&end)) {
+            bytes.extend_from_slice(&base.saturating_add(o).to_le_bytes());
+        }
+        bytes.append(&mut self.docs_part);
+        let name = part_name(&self.build_id, "/d", self.docs_parts.len());
+        self.ready.push((name, bytes));
+        self.docs_parts.push(u32::try_from(n).unwrap_or(u32::MAX));
+        self.docs_offsets.clear();
+    }
+
+    /// The parts finished since the last call, as `(name relative to
+    /// search/, bytes)`.
+    pub fn take_ready(&mut self) -> Vec<(String, Vec<u8>)> {
+        std::mem::take(&mut self.ready)
+    }
+
+    /// Finishes: the parts not yet handed out, then the manifest.
+    pub fn finish(mut self, synonyms: &Synonyms) -> Vec<(String, Vec<u8>)> {
         self.close_shard();
-        let per = usize::try_from(docs_per_chunk.max(1)).unwrap_or(1);
-        let chunks: Vec<Vec<u8>> = docs
-            .chunks(per)
-            .map(|c| {
-                let mut b = Vec::new();
-                b.extend_from_slice(MAGIC_META);
-                put_len(&mut b, c.len());
-                for d in c {
-                    put_str(&mut b, &d.title);
-                    put_str(&mut b, &d.url);
-                    put_str(&mut b, &d.category);
-                    put_str(&mut b, &d.snippet);
-                }
-                b
-            })
-            .collect();
-        // The build id: a hash of everything the manifest points at.
-        let mut h = Fnv::new();
-        for (first, s) in &self.shards {
-            h.write(first.as_bytes());
-            h.write(s);
-        }
-        for c in &chunks {
-            h.write(c);
-        }
-        h.write(&self.max_impact.to_le_bytes());
-        let id = format!("{:016x}", h.0);
+        self.close_terms_part();
+        self.close_docs_part();
         let mut manifest = Vec::new();
         manifest.extend_from_slice(MAGIC_MANIFEST);
         put_varint(&mut manifest, VERSION);
-        put_str(&mut manifest, &id);
-        put_len(&mut manifest, docs.len());
-        put_varint(&mut manifest, docs_per_chunk.max(1));
-        manifest.extend_from_slice(&self.max_impact.to_le_bytes());
+        put_str(&mut manifest, &self.build_id);
+        put_varint(&mut manifest, self.doc_count);
         put_len(&mut manifest, self.shards.len());
         let mut prev = "";
-        for (bound, _) in &self.shards {
+        for (bound, len) in &self.shards {
             let shared = common_prefix(prev, bound);
             put_len(&mut manifest, shared);
             put_str(&mut manifest, bound.get(shared..).unwrap_or(""));
+            put_varint(&mut manifest, *len);
             prev = bound;
+        }
+        for parts in [&self.terms_parts, &self.docs_parts] {
+            put_len(&mut manifest, parts.len());
+            for &n in parts.iter() {
+                put_varint(&mut manifest, n);
+            }
         }
         put_len(&mut manifest, synonyms.groups().len());
         for group in synonyms.groups() {
@@ -563,21 +742,20 @@ impl Exporter {
                 put_str(&mut manifest, word);
             }
         }
-        let mut files = Vec::with_capacity(
-            self.shards
-                .len()
-                .saturating_add(chunks.len())
-                .saturating_add(1),
-        );
+        let mut files = std::mem::take(&mut self.ready);
         files.push((MANIFEST.to_string(), manifest));
-        for (i, (_, s)) in self.shards.into_iter().enumerate() {
-            files.push((format!("{id}/t{i}.bin"), s));
-        }
-        for (i, c) in chunks.into_iter().enumerate() {
-            files.push((format!("{id}/m{i}.bin"), c));
-        }
         files
     }
+}
+
+/// `<id><kind><n>.bin`.
+fn part_name(id: &str, kind: &str, n: usize) -> String {
+    let mut s = String::with_capacity(id.len().saturating_add(16));
+    s.push_str(id);
+    s.push_str(kind);
+    push_decimal(&mut s, n);
+    s.push_str(".bin");
+    s
 }
 
 /// The shortest char-boundary prefix of `first` that sorts after `prev`
@@ -607,17 +785,39 @@ fn common_prefix(a: &str, b: &str) -> usize {
     n
 }
 
-/// 64-bit FNV-1a, for the build id (not for security).
-struct Fnv(u64);
+/// 64-bit FNV-1a, for build ids (not for security): stable across
+/// platforms and compiler versions, unlike std's hasher.
+#[derive(Debug, Clone)]
+pub struct Digest(u64);
 
-impl Fnv {
-    fn new() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
+impl Default for Digest {
+    fn default() -> Self {
+        Digest(0xcbf2_9ce4_8422_2325)
     }
-    fn write(&mut self, bytes: &[u8]) {
+}
+
+impl Digest {
+    /// Feeds bytes.
+    pub fn write(&mut self, bytes: &[u8]) {
         for &b in bytes {
             self.0 ^= u64::from(b);
             self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
         }
+    }
+
+    /// Feeds a string and its length (so `"ab","c"` and `"a","bc"` differ).
+    pub fn write_str(&mut self, s: &str) {
+        self.write(&u64::try_from(s.len()).unwrap_or(u64::MAX).to_le_bytes());
+        self.write(s.as_bytes());
+    }
+
+    /// The digest as 16 hex digits.
+    pub fn hex(&self) -> String {
+        let mut s = String::with_capacity(16);
+        for shift in (0..16u32).rev() {
+            let nibble = self.0.checked_shr(shift.saturating_mul(4)).unwrap_or(0) & 0xF;
+            s.push(char::from_digit(u32::try_from(nibble).unwrap_or(0), 16).unwrap_or('0'));
+        }
+        s
     }
 }

@@ -24,7 +24,7 @@ pub mod tokenize;
 
 pub use engine::{Engine, Hit, Ranked, Step, rank_order};
 pub use fold::{Fold, fold_char, fold_lookup};
-pub use format::{DocMeta, ExportParams, Exporter, FormatError, Manifest};
-pub use plan::{PREFIX_DOCS, Plan, combine, cut_prefix, is_prefix_term, plan};
+pub use format::{Digest, DocMeta, ExportParams, Exporter, FormatError, Manifest, piece_range};
+pub use plan::{PREFIX_DOCS, Plan, combine, cut_best, cut_prefix, is_prefix_term, plan};
 pub use synonyms::{SynonymIssue, SynonymProblem, Synonyms};
 pub use tokenize::{Token, query_terms, tokenize, tokenize_index};

@@ -87,12 +87,18 @@ impl Plan {
 /// [`PREFIX_DOCS`] best: highest score, then lowest document; returned
 /// ascending by document.
 pub fn cut_prefix(list: Vec<(u32, f32)>) -> Vec<(u32, f32)> {
-    if list.len() <= PREFIX_DOCS {
+    cut_best(list, PREFIX_DOCS)
+}
+
+/// Cuts postings (ascending by document) to the `n` best: highest score,
+/// then lowest document; returned ascending by document.
+pub fn cut_best(list: Vec<(u32, f32)>, n: usize) -> Vec<(u32, f32)> {
+    if list.len() <= n {
         return list;
     }
     let mut best = list;
     best.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    best.truncate(PREFIX_DOCS);
+    best.truncate(n);
     best.sort_by_key(|p| p.0);
     best
 }

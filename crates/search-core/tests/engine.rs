@@ -23,18 +23,51 @@ fn export(
     docs: &[DocMeta],
     shard_bytes: usize,
 ) -> Vec<(String, Vec<u8>)> {
+    export_with(terms, docs, shard_bytes, 64, &search_core::Synonyms::none())
+}
+
+/// [`export`] with a part size and synonyms.
+fn export_with(
+    terms: &[(&str, &[(u32, f32)])],
+    docs: &[DocMeta],
+    shard_bytes: usize,
+    part_bytes: usize,
+    synonyms: &search_core::Synonyms,
+) -> Vec<(String, Vec<u8>)> {
     let params = ExportParams {
         shard_bytes,
-        docs_per_chunk: 2,
-        max_impact: 20.0,
+        part_bytes,
     };
-    let mut ex = Exporter::new(&params);
+    let mut ex = Exporter::new(&params, "b1d");
     let mut sorted = terms.to_vec();
     sorted.sort_by(|a, b| a.0.cmp(b.0));
+    let mut files = Vec::new();
     for (t, p) in sorted {
         assert!(ex.add_term(t, p), "term {t}");
+        files.extend(ex.take_ready());
     }
-    ex.finish(docs, params.docs_per_chunk, &search_core::Synonyms::none())
+    for d in docs {
+        ex.add_doc(d);
+        files.extend(ex.take_ready());
+    }
+    files.extend(ex.finish(synonyms));
+    files
+}
+
+/// The bytes of a file or piece, as a static host serves them.
+fn fetch(files: &[(String, Vec<u8>)], name: &str) -> Vec<u8> {
+    let (file, range) = match search_core::piece_range(name) {
+        Some((f, a, b)) => (f, Some((a as usize, b as usize))),
+        None => (name, None),
+    };
+    let f = files
+        .iter()
+        .find(|f| f.0 == file)
+        .unwrap_or_else(|| panic!("no file {file}"));
+    match range {
+        Some((a, b)) => f.1[a..b].to_vec(),
+        None => f.1.clone(),
+    }
 }
 
 /// Runs the fetch loop the browser runs, counting the rounds.
@@ -45,17 +78,13 @@ fn run(
     limit: usize,
 ) -> (Vec<search_core::Hit>, usize, Vec<String>) {
     let mut fetched = Vec::new();
-    for round in 0..5 {
+    for round in 0..6 {
         match engine.search(q, limit).unwrap_or_else(|e| panic!("{e}")) {
             Step::Done(h) => return (h, round, fetched),
             Step::Need(names) => {
                 for n in names {
-                    let f = files
-                        .iter()
-                        .find(|f| f.0 == n)
-                        .unwrap_or_else(|| panic!("no file {n}"));
                     engine
-                        .put(&n, f.1.clone())
+                        .put(&n, fetch(files, &n))
                         .unwrap_or_else(|e| panic!("{e}"));
                     fetched.push(n);
                 }
@@ -82,7 +111,10 @@ fn all_terms_first_then_score() {
     let files = export(&terms, &docs, 1);
     let mut e = Engine::new();
     let (hits, rounds, fetched) = run(&mut e, &files, "退款规则", 10);
-    assert_eq!(rounds, 3, "manifest, shards, chunks: {fetched:?}");
+    assert_eq!(
+        rounds, 4,
+        "manifest, shards, offset blocks, records: {fetched:?}"
+    );
     let order: Vec<u32> = hits.iter().map(|h| h.doc).collect();
     // Doc 0 matches all three terms; then doc 1 (9.0) before doc 2 (3.0).
     assert_eq!(order, vec![0, 1, 2]);
@@ -91,8 +123,16 @@ fn all_terms_first_then_score() {
     assert_eq!(hits[0].title_marks, vec![(0, "退款规则".len())]);
     // Only the shards of the query's terms were fetched, not 订单's.
     let shards: Vec<&String> = fetched.iter().filter(|n| n.contains("/t")).collect();
-    let all_shards = files.iter().filter(|f| f.0.contains("/t")).count();
+    let manifest = search_core::Manifest::decode(&fetch(&files, "manifest.bin"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let all_shards = manifest.shard_first.len();
     assert!(shards.len() < all_shards, "{shards:?} of {all_shards}");
+    // Pieces are byte ranges of the few part files.
+    let parts = files.iter().filter(|f| f.0.contains("/t")).count();
+    assert!(
+        parts < all_shards,
+        "{parts} terms parts for {all_shards} shards"
+    );
 }
 
 #[test]
@@ -103,22 +143,24 @@ fn quantized_impacts_keep_order() {
         assert!(q > prev, "strictly increasing at {i}");
         prev = q;
     }
-    assert_eq!(quantize(20.0, 20.0), 65535);
-    assert_eq!(quantize(10.0, 20.0), 32768);
+    assert_eq!(quantize(20.0, 20.0), 16383);
+    assert_eq!(quantize(10.0, 20.0), 8192);
     assert_eq!(quantize(0.0, 20.0), 1);
     assert_eq!(quantize(f32::NAN, 20.0), 1);
-    assert_eq!(quantize(1e9, 20.0), 65535);
+    assert_eq!(quantize(1e9, 20.0), 16383);
     // Impacts 0.2% apart stay apart.
     assert!(quantize(6.6747, 85.0) < quantize(6.6888, 85.0));
 }
 
 #[test]
 fn out_of_order_terms_are_refused() {
-    let mut ex = Exporter::new(&ExportParams {
-        shard_bytes: 100,
-        docs_per_chunk: 4,
-        max_impact: 5.0,
-    });
+    let mut ex = Exporter::new(
+        &ExportParams {
+            shard_bytes: 100,
+            part_bytes: 1000,
+        },
+        "x",
+    );
     assert!(ex.add_term("b", &[(0, 1.0)]));
     assert!(!ex.add_term("a", &[(0, 1.0)]));
     assert!(!ex.add_term("b", &[(0, 1.0)]));
@@ -144,31 +186,46 @@ fn corrupt_files_are_errors_not_panics() {
         ("answer", &[(0, 1.0), (1, 2.0), (4, 0.5)]),
     ];
     let files = export(&terms, &docs, 8);
-    for (name, bytes) in &files {
-        // Every truncation and a few byte flips of every file.
-        for cut in 0..bytes.len() {
-            let mut e = Engine::new();
-            let _ = e.put(name, bytes[..cut].to_vec());
-            for (n2, b2) in &files {
-                if n2 != name {
-                    let _ = e.put(n2, b2.clone());
-                }
+    // Serves `files` as a host would (a range past the end is cut short) and
+    // runs the fetch loop; any outcome but a panic is fine.
+    let search = |files: &[(String, Vec<u8>)]| {
+        let mut e = Engine::new();
+        for _ in 0..6 {
+            let Ok(Step::Need(names)) = e.search("answer doc0", 10) else {
+                return;
+            };
+            for n in names {
+                let (file, range) = match search_core::piece_range(&n) {
+                    Some((f, a, b)) => (f.to_string(), Some((a as usize, b as usize))),
+                    None => (n.clone(), None),
+                };
+                let Some(f) = files.iter().find(|f| f.0 == file) else {
+                    return;
+                };
+                let bytes = match range {
+                    Some((a, b)) => f.1.get(a.min(f.1.len())..b.min(f.1.len())).unwrap_or(&[]),
+                    None => &f.1[..],
+                };
+                let _ = e.put(&n, bytes.to_vec());
             }
-            let _ = e.search("answer doc0", 10);
+        }
+    };
+    search(&files);
+    for (k, (_, bytes)) in files.iter().enumerate() {
+        // Every truncation and a few byte flips of every file.
+        let with = |b: Vec<u8>| {
+            let mut f = files.clone();
+            f[k].1 = b;
+            f
+        };
+        for cut in 0..bytes.len() {
+            search(&with(bytes[..cut].to_vec()));
         }
         for i in 0..bytes.len() {
             for flip in [0xFFu8, 0x80, 0x01] {
                 let mut b = bytes.clone();
                 b[i] ^= flip;
-                let mut e = Engine::new();
-                let _ = e.put("manifest.bin", files[0].1.clone());
-                let _ = e.put(name, b);
-                for (n2, b2) in &files {
-                    if n2 != name {
-                        let _ = e.put(n2, b2.clone());
-                    }
-                }
-                let _ = e.search("answer doc0", 10);
+                search(&with(b));
             }
         }
     }
@@ -233,18 +290,9 @@ fn synonyms_travel_in_the_manifest_and_one_character_reads_its_list() {
         ("退订", &[(1, 1.0)]),
     ];
     // One shard: suggestions come from the shards a search fetched.
-    let params = ExportParams {
-        shard_bytes: 4096,
-        docs_per_chunk: 2,
-        max_impact: 20.0,
-    };
-    let mut ex = Exporter::new(&params);
-    for (t, p) in &terms {
-        assert!(ex.add_term(t, p), "term {t}");
-    }
     let groups = vec![vec!["退款".to_string(), "退费".to_string()]];
     let synonyms = search_core::Synonyms::new(&groups).unwrap_or_else(|e| panic!("{e:?}"));
-    let files = ex.finish(&docs, params.docs_per_chunk, &synonyms);
+    let files = export_with(&terms, &docs, 4096, 64, &synonyms);
     let mut e = Engine::new();
     let (hits, _, _) = run(&mut e, &files, "退费", 10);
     let order: Vec<u32> = hits.iter().map(|h| h.doc).collect();
@@ -268,13 +316,49 @@ fn synonyms_travel_in_the_manifest_and_one_character_reads_its_list() {
 }
 
 #[test]
-fn a_manifest_of_format_1_is_refused() {
+fn a_manifest_of_an_older_format_is_refused() {
     let docs = vec![meta("a")];
     let mut files = export(&[("a", &[(0, 1.0)])], &docs, 64);
-    let manifest = &mut files[0].1;
-    assert_eq!(manifest[4], 2, "format version 2");
-    manifest[4] = 1;
+    let manifest = &mut files
+        .iter_mut()
+        .find(|f| f.0 == "manifest.bin")
+        .unwrap_or_else(|| panic!("no manifest"))
+        .1;
+    assert_eq!(manifest[4], 3, "format version 3");
+    manifest[4] = 2;
     let mut e = Engine::new();
     let err = e.put("manifest.bin", manifest.clone());
     assert!(err.is_err_and(|e| e.what == "unsupported format version"));
+}
+
+#[test]
+fn every_document_is_found_across_parts_and_offset_blocks() {
+    // More documents than one offset block, spread over many small parts.
+    let words: Vec<String> = (0..150).map(|i| format!("w{i:03}")).collect();
+    let docs: Vec<DocMeta> = words.iter().map(|w| meta(w)).collect();
+    let lists: Vec<Vec<(u32, f32)>> = (0..words.len())
+        .map(|i| vec![(i as u32, 1.0 + i as f32)])
+        .collect();
+    let terms: Vec<(&str, &[(u32, f32)])> = words
+        .iter()
+        .zip(&lists)
+        .map(|(w, l)| (w.as_str(), l.as_slice()))
+        .collect();
+    for part_bytes in [1, 200, 1_000_000] {
+        let files = export_with(
+            &terms,
+            &docs,
+            64,
+            part_bytes,
+            &search_core::Synonyms::none(),
+        );
+        let doc_parts = files.iter().filter(|f| f.0.contains("/d")).count();
+        assert_eq!(doc_parts > 1, part_bytes < 1_000_000, "{doc_parts} parts");
+        let mut e = Engine::new();
+        for (i, w) in words.iter().enumerate() {
+            let (hits, _, fetched) = run(&mut e, &files, w, 10);
+            assert_eq!(hits.len(), 1, "{w} at part size {part_bytes}");
+            assert_eq!(hits[0].meta, docs[i], "{w}: {fetched:?}");
+        }
+    }
 }

@@ -47,7 +47,7 @@
   var dec = new TextDecoder();
 
   /* The engine: wasm exports plus a fetch function `load(name) → Promise<Uint8Array>`
-   * for files under search/. Fetches each file once. */
+   * for files and pieces under search/ (see loader). Fetches each once. */
   function createEngine(exports, load) {
     var ex = exports;
     var loaded = Object.create(null); // name → Promise
@@ -83,14 +83,15 @@
       return JSON.parse(out(len));
     }
     /* Resolves to the hits; fetches what the engine asks for (manifest, the
-     * shards of the query's tokens, the metadata chunks of the results). */
+     * shards of the query's tokens, then the offset blocks and records of
+     * the results: pieces of the index's part files). */
     function search(q, limit) {
       var rounds = 0;
       function go() {
         var r = step(q, limit);
         if (r.error) return Promise.reject(new Error(r.error));
         if (r.need) {
-          if (++rounds > 4) return Promise.reject(new Error("search did not settle"));
+          if (++rounds > 5) return Promise.reject(new Error("search did not settle"));
           return Promise.all(r.need.map(fetchOnce)).then(go);
         }
         return r.hits;
@@ -113,8 +114,45 @@
     return { search: search, suggest: suggest, tokenize: tokenize, prefetch: fetchOnce };
   }
 
+  /* `load(name)` for createEngine over HTTP: the manifest is a whole file;
+   * every other name is a piece, `<file>#<start>-<end>` (end exclusive),
+   * fetched with a Range request. A host that ignores Range answers 200 with
+   * the whole file: it is kept and sliced, and from then on every file is
+   * fetched whole, once. */
+  function loader(base, fetchFn) {
+    var ranges = null; // unknown until a host answers a range
+    var whole = Object.create(null); // file → Promise<Uint8Array>
+    function bytes(r) { return r.arrayBuffer().then(function (b) { return new Uint8Array(b); }); }
+    function keep(file, p) {
+      whole[file] = p;
+      p.catch(function () { delete whole[file]; });
+      return p;
+    }
+    function wholeFile(file) {
+      return whole[file] || keep(file, fetchFn(base + file).then(function (r) {
+        if (!r.ok) throw new Error(r.status + " " + base + file);
+        return bytes(r);
+      }));
+    }
+    return function (name) {
+      var hash = name.indexOf("#");
+      if (hash < 0) return wholeFile(name).then(function (all) { delete whole[name]; return all; });
+      var file = name.slice(0, hash);
+      var range = name.slice(hash + 1).split("-");
+      var a = Number(range[0]), b = Number(range[1]);
+      function slice(all) { return all.slice(a, b); }
+      if (whole[file] || ranges === false) return wholeFile(file).then(slice);
+      return fetchFn(base + file, { headers: { Range: "bytes=" + a + "-" + (b - 1) } }).then(function (r) {
+        if (r.status === 206) { ranges = true; return bytes(r); }
+        if (r.status !== 200) throw new Error(r.status + " " + base + file);
+        ranges = false;
+        return (whole[file] || keep(file, bytes(r))).then(slice);
+      });
+    };
+  }
+
   if (typeof module !== "undefined" && module.exports) {
-    module.exports = { createEngine: createEngine };
+    module.exports = { createEngine: createEngine, loader: loader };
   }
   if (typeof document === "undefined") return;
 
@@ -147,12 +185,7 @@
   var enginePromise = null;
   function engine() {
     if (!enginePromise) {
-      var load = function (name) {
-        return fetch(base + name).then(function (r) {
-          if (!r.ok) throw new Error(r.status + " " + base + name);
-          return r.arrayBuffer();
-        }).then(function (b) { return new Uint8Array(b); });
-      };
+      var load = loader(base, fetch);
       var wasm = fetch(wasmUrl).then(function (r) {
         if (!r.ok) throw new Error(r.status + " " + wasmUrl);
         return r.arrayBuffer();
