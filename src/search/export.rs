@@ -125,7 +125,11 @@ fn build_id(index: &Index, opts: &ExportOptions) -> String {
     d.write(&search_core::format::VERSION.to_le_bytes());
     d.write(&u64::try_from(opts.shard_bytes).unwrap_or(0).to_le_bytes());
     d.write(&u64::try_from(opts.part_bytes).unwrap_or(0).to_le_bytes());
-    d.write(&u64::try_from(opts.max_postings).unwrap_or(u64::MAX).to_le_bytes());
+    d.write(
+        &u64::try_from(opts.max_postings)
+            .unwrap_or(u64::MAX)
+            .to_le_bytes(),
+    );
     d.hex()
 }
 
