@@ -85,14 +85,13 @@ pub fn compute(pages: &mut [Page]) {
         (d >= 2 && d <= cap).then(|| ((n as f32) / d as f32).ln())
     };
     let name = |t: u32| names.get(t as usize).map_or("", String::as_str);
-    let kept: Vec<Vec<(&str, f32)>> = questions
-        .iter()
+    // Token ids and weights, not names: 8 bytes a token, where a `&str`
+    // and its weight took 24 (a million questions keep 12 each).
+    let kept: Vec<Vec<(u32, f32)>> = questions
+        .par_iter()
         .map(|(_, _, toks)| {
-            let mut w: Vec<(&str, f32)> = toks
-                .iter()
-                .filter_map(|&t| Some((name(t), idf(t)?)))
-                .collect();
-            w.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
+            let mut w: Vec<(u32, f32)> = toks.iter().filter_map(|&t| Some((t, idf(t)?))).collect();
+            w.sort_by(|a, b| b.1.total_cmp(&a.1).then(name(a.0).cmp(name(b.0))));
             w.truncate(TOKENS_PER_QUESTION);
             w
         })
@@ -101,18 +100,23 @@ pub fn compute(pages: &mut [Page]) {
     for q in &mut questions {
         q.2 = Vec::new();
     }
-    let mut postings: HashMap<&str, Vec<usize>> = HashMap::new();
+    // Questions by kept token, as u32 (a token is kept by at most `cap`
+    // questions).
+    let mut postings: Vec<Vec<u32>> = vec![Vec::new(); names.len()];
     for (q, toks) in kept.iter().enumerate() {
-        for (t, _) in toks {
-            postings.entry(t).or_default().push(q);
+        for &(t, _) in toks {
+            if let Some(list) = postings.get_mut(t as usize) {
+                list.push(q as u32);
+            }
         }
     }
     let best: Vec<Vec<usize>> = (0..n)
         .into_par_iter()
         .map(|q| {
             let mut scores: HashMap<usize, f32> = HashMap::new();
-            for (t, w) in &kept[q] {
-                for &other in postings.get(t).map_or(&[][..], Vec::as_slice) {
+            for &(t, w) in &kept[q] {
+                for &other in postings.get(t as usize).map_or(&[][..], Vec::as_slice) {
+                    let other = other as usize;
                     if other != q {
                         *scores.entry(other).or_default() += w;
                     }
