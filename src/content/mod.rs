@@ -316,11 +316,6 @@ fn load_language(
             text: front_matter::replace_nul_in_body(text, body_start),
             body_start,
         };
-        let outline = markdown::outline(markdown::Source {
-            file: &source.shown,
-            text: &source.text,
-            body_start: source.body_start,
-        });
         let id = pages.len();
         let path = format!("{}{}/", categories[cat].path, slug);
         categories[cat].pages.push(id);
@@ -348,11 +343,21 @@ fn load_language(
             slug,
             path,
             category: cat,
-            outline,
+            // Filled below, for every page at once.
+            outline: markdown::Outline::default(),
             doc: Rendered::default(),
             related: Vec::new(),
         });
     }
+
+    // Outlines are independent of each other: made on every core.
+    pages.par_iter_mut().for_each(|p| {
+        p.outline = markdown::outline(markdown::Source {
+            file: &p.source.shown,
+            text: &p.source.text,
+            body_start: p.source.body_start,
+        });
+    });
 
     let translation_folders: Vec<String> = match is_translation {
         true => Vec::new(),

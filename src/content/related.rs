@@ -17,6 +17,8 @@ pub const RELATED_PER_QUESTION: usize = 3;
 const TOKENS_PER_QUESTION: usize = 12;
 /// Answer text considered, in characters (the start says what it is about).
 const ANSWER_CHARS: usize = 200;
+/// Pages tokenized side by side before their tokens are interned.
+const TOKENIZE_BATCH: usize = 256;
 
 /// Fills `related` on every page: for its i-th question, `related[i]`.
 pub fn compute(pages: &mut [Page]) {
@@ -26,22 +28,41 @@ pub fn compute(pages: &mut [Page]) {
     let mut vocab: HashMap<String, u32> = HashMap::new();
     let mut names: Vec<String> = Vec::new();
     let mut questions: Vec<(usize, usize, Vec<u32>)> = Vec::new();
-    for (p, page) in pages.iter().enumerate() {
-        for (i, q) in page.doc.questions().enumerate() {
-            let answer: String = q.answer_text.chars().take(ANSWER_CHARS).collect();
-            let mut toks: Vec<u32> = search_core::tokenize(&format!("{} {answer}", q.title_text))
-                .into_iter()
-                .map(|t| {
-                    let next = names.len() as u32;
-                    *vocab.entry(t.text).or_insert_with_key(|k| {
-                        names.push(k.clone());
-                        next
+    // Tokenizing is the costly part: done on every core, a batch of pages
+    // at a time so the tokens' strings never pile up before interning.
+    for (batch_no, batch) in pages.chunks(TOKENIZE_BATCH).enumerate() {
+        let first = batch_no * TOKENIZE_BATCH;
+        let tokenized: Vec<Vec<Vec<String>>> = batch
+            .par_iter()
+            .map(|page| {
+                page.doc
+                    .questions()
+                    .map(|q| {
+                        let answer: String = q.answer_text.chars().take(ANSWER_CHARS).collect();
+                        search_core::tokenize(&format!("{} {answer}", q.title_text))
+                            .into_iter()
+                            .map(|t| t.text)
+                            .collect()
                     })
-                })
-                .collect();
-            toks.sort_unstable();
-            toks.dedup();
-            questions.push((p, i, toks));
+                    .collect()
+            })
+            .collect();
+        for (k, page_questions) in tokenized.into_iter().enumerate() {
+            for (i, words) in page_questions.into_iter().enumerate() {
+                let mut toks: Vec<u32> = words
+                    .into_iter()
+                    .map(|w| {
+                        let next = names.len() as u32;
+                        *vocab.entry(w).or_insert_with_key(|k| {
+                            names.push(k.clone());
+                            next
+                        })
+                    })
+                    .collect();
+                toks.sort_unstable();
+                toks.dedup();
+                questions.push((first + k, i, toks));
+            }
         }
     }
     drop(vocab);
@@ -64,14 +85,13 @@ pub fn compute(pages: &mut [Page]) {
         (d >= 2 && d <= cap).then(|| ((n as f32) / d as f32).ln())
     };
     let name = |t: u32| names.get(t as usize).map_or("", String::as_str);
-    let kept: Vec<Vec<(&str, f32)>> = questions
-        .iter()
+    // Token ids and weights, not names: 8 bytes a token, where a `&str`
+    // and its weight took 24 (a million questions keep 12 each).
+    let kept: Vec<Vec<(u32, f32)>> = questions
+        .par_iter()
         .map(|(_, _, toks)| {
-            let mut w: Vec<(&str, f32)> = toks
-                .iter()
-                .filter_map(|&t| Some((name(t), idf(t)?)))
-                .collect();
-            w.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
+            let mut w: Vec<(u32, f32)> = toks.iter().filter_map(|&t| Some((t, idf(t)?))).collect();
+            w.sort_by(|a, b| b.1.total_cmp(&a.1).then(name(a.0).cmp(name(b.0))));
             w.truncate(TOKENS_PER_QUESTION);
             w
         })
@@ -80,18 +100,23 @@ pub fn compute(pages: &mut [Page]) {
     for q in &mut questions {
         q.2 = Vec::new();
     }
-    let mut postings: HashMap<&str, Vec<usize>> = HashMap::new();
+    // Questions by kept token, as u32 (a token is kept by at most `cap`
+    // questions).
+    let mut postings: Vec<Vec<u32>> = vec![Vec::new(); names.len()];
     for (q, toks) in kept.iter().enumerate() {
-        for (t, _) in toks {
-            postings.entry(t).or_default().push(q);
+        for &(t, _) in toks {
+            if let Some(list) = postings.get_mut(t as usize) {
+                list.push(q as u32);
+            }
         }
     }
     let best: Vec<Vec<usize>> = (0..n)
         .into_par_iter()
         .map(|q| {
             let mut scores: HashMap<usize, f32> = HashMap::new();
-            for (t, w) in &kept[q] {
-                for &other in postings.get(t).map_or(&[][..], Vec::as_slice) {
+            for &(t, w) in &kept[q] {
+                for &other in postings.get(t as usize).map_or(&[][..], Vec::as_slice) {
+                    let other = other as usize;
                     if other != q {
                         *scores.entry(other).or_default() += w;
                     }

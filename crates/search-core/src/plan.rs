@@ -97,9 +97,14 @@ pub fn cut_best(list: Vec<(u32, f32)>, n: usize) -> Vec<(u32, f32)> {
         return list;
     }
     let mut best = list;
-    best.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    // Selection, not a sort: a common character's list is most of the
+    // documents, and only the best `n` are kept (ordered by document
+    // afterwards, so their order here does not matter).
+    if let Some(last) = n.checked_sub(1) {
+        best.select_nth_unstable_by(last, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    }
     best.truncate(n);
-    best.sort_by_key(|p| p.0);
+    best.sort_unstable_by_key(|p| p.0);
     best
 }
 
