@@ -244,9 +244,8 @@ pub fn render_into(
         let index_origin = format!("the search index ({lang})");
         let (folder, index_origin) = (&folder, &index_origin);
         let index_and_export = move || {
-            let index = search::build_index_with(&docs, &synonyms, index_here);
-            // The copies of the text are not needed by the export.
-            drop(docs);
+            // Each text is dropped once tantivy has it.
+            let index = search::build_index_owned(docs, &synonyms, index_here);
             // The export's parts go out as they fill.
             index.and_then(|index| {
                 search::export_static_into(

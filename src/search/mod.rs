@@ -25,8 +25,8 @@ use serde::Serialize;
 
 pub use export::{ExportOptions, export_static, export_static_into, export_static_with};
 pub use index::{
-    FIELD_BOOSTS, TOKENIZER, build_index, build_index_with, index_synonyms, open_index,
-    query_index, query_index_ranked,
+    FIELD_BOOSTS, TOKENIZER, build_index, build_index_owned, build_index_with, index_synonyms,
+    open_index, query_index, query_index_ranked,
 };
 
 /// What is indexed for one question or article.
