@@ -15,24 +15,17 @@ with a dashed line of linear growth from the smallest size for comparison.
 Needs a release binary: cargo build --release.
 """
 import argparse
+import importlib.util
 import math
 import os
 import shutil
 import statistics
-import subprocess
-import sys
-import time
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-GEN = os.path.join(REPO, "..", "shared", "bench", "gen_corpus.py")
-BIN = os.environ.get("FAQTORY_BIN") or os.path.join(REPO, "target", "release", "faqtory")
-
-
-def corpus(n, work):
-    out = os.path.join(work, f"n{n}")
-    if not os.path.exists(os.path.join(out, "faqtory", "site.yaml")):
-        subprocess.run([sys.executable, GEN, str(n), out], check=True, stdout=subprocess.DEVNULL)
-    return os.path.join(out, "faqtory")
+HERE = os.path.dirname(os.path.abspath(__file__))
+# The corpus cache and one clean, timed build are bench/build.py's.
+spec = importlib.util.spec_from_file_location("build_bench", os.path.join(HERE, "build.py"))
+bb = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(bb)
 
 
 def tree(path):
@@ -42,18 +35,6 @@ def tree(path):
             files += 1
             size += os.path.getsize(os.path.join(dp, f))
     return files, size
-
-
-def one_run(site, out):
-    shutil.rmtree(out, ignore_errors=True)
-    cmd = ["/usr/bin/time", "-f", "%U %S %M", BIN, "build", "--root", site, "--output", out]
-    t0 = time.monotonic()
-    p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    wall = time.monotonic() - t0
-    if p.returncode != 0:
-        sys.exit(f"build failed:\n{p.stderr[-3000:]}")
-    user, sys_, rss = p.stderr.strip().splitlines()[-1].split()
-    return wall, float(user) + float(sys_), int(rss) / 1024
 
 
 def svg(rows, path):
@@ -115,9 +96,9 @@ def main():
     print("| pages | questions | wall s (median) | cpu s | peak RSS MiB | files | output MiB |")
     print("|---:|---:|---:|---:|---:|---:|---:|")
     for n in [int(x) for x in args.sizes.split(",")]:
-        site = corpus(n, args.work)
+        site = bb.corpus(n, args.work)
         out = os.path.join(args.work, f"out{n}")
-        runs = [one_run(site, out) for _ in range(args.runs)]
+        runs = [bb.one_run(site, out) for _ in range(args.runs)]
         files, size = tree(out)
         questions = 0
         manifest = os.path.join(os.path.dirname(site), "MANIFEST.txt")
@@ -130,7 +111,7 @@ def main():
             "pages": n,
             "wall": statistics.median(r[0] for r in runs),
             "cpu": statistics.median(r[1] for r in runs),
-            "rss": statistics.median(r[2] for r in runs),
+            "rss": statistics.median(r[2] for r in runs) / 1024,
         }
         rows.append(row)
         print(f"| {n:,} | {questions:,} | {row['wall']:.1f} | {row['cpu']:.1f} | {row['rss']:,.0f} "
