@@ -128,15 +128,16 @@
       p.catch(function () { delete whole[file]; });
       return p;
     }
-    function wholeFile(file) {
-      return whole[file] || keep(file, fetchFn(base + file).then(function (r) {
+    function get(file) {
+      return fetchFn(base + file).then(function (r) {
         if (!r.ok) throw new Error(r.status + " " + base + file);
         return bytes(r);
-      }));
+      });
     }
+    function wholeFile(file) { return whole[file] || keep(file, get(file)); }
     return function (name) {
       var hash = name.indexOf("#");
-      if (hash < 0) return wholeFile(name).then(function (all) { delete whole[name]; return all; });
+      if (hash < 0) return get(name); // the manifest: the engine keeps it
       var file = name.slice(0, hash);
       var range = name.slice(hash + 1).split("-");
       var a = Number(range[0]), b = Number(range[1]);
