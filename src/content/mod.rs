@@ -109,13 +109,13 @@ pub fn load_all(root: &Path, config: Config, opts: &LoadOptions<'_>) -> LoadedAl
     let languages: Vec<Lang> = std::iter::once(config.language)
         .chain(config.translations.iter().map(|t| t.language))
         .collect();
-    let mut per_language: Vec<Vec<(String, String)>> = vec![Vec::new(); languages.len()];
-    for (rel, text) in found.markdown {
+    let mut per_language: Vec<Vec<(String, PathBuf)>> = vec![Vec::new(); languages.len()];
+    for (rel, path) in found.markdown {
         let lang = file_language(&rel, &languages[1..]);
         let i = lang
             .and_then(|l| languages.iter().position(|&x| x == l))
             .unwrap_or(0);
-        per_language[i].push((rel, text));
+        per_language[i].push((rel, path));
     }
     let git_dates = git::last_commit_dates(root, CONTENT_DIR);
     let mut sites = Vec::new();
@@ -163,7 +163,7 @@ fn strip_language(rel: &str, lang: Lang, is_translation: bool) -> String {
 struct LanguageInput<'a> {
     lang: Lang,
     dirs: &'a [String],
-    markdown: Vec<(String, String)>,
+    markdown: Vec<(String, PathBuf)>,
     /// Last-commit dates of every content file.
     git_dates: &'a HashMap<String, String>,
 }
@@ -200,17 +200,10 @@ fn load_language(
         .as_ref()
         .and_then(|t| t.description.clone())
         .unwrap_or_else(|| config.description.clone());
-    let found = walk::Found {
-        dirs: dirs.to_vec(),
-        markdown,
-        assets: Vec::new(),
-    };
-
     // Categories: one per folder, the root first.
     let mut categories: Vec<Category> = Vec::new();
     let mut by_dir: HashMap<String, usize> = HashMap::new();
-    for dir in
-        std::iter::once(String::new()).chain(found.dirs.iter().filter(|d| !d.is_empty()).cloned())
+    for dir in std::iter::once(String::new()).chain(dirs.iter().filter(|d| !d.is_empty()).cloned())
     {
         if by_dir.contains_key(&dir) {
             continue;
@@ -250,114 +243,73 @@ fn load_language(
         by_dir.insert(dir, id);
     }
 
-    // Pages and _index.md files.
+    // Pages and _index.md files: each read, parsed and outlined on every
+    // core; a page's text is dropped once outlined (unless kept), so the
+    // site's texts are never all in memory. Then, in file order, the parts
+    // that depend on one another (categories, page ids).
+    let fs = SiteFs::new(root, &config.files);
+    let parsed: Vec<(String, Parsed, Vec<Diagnostic>)> = markdown
+        .into_par_iter()
+        .map(|(rel, path)| {
+            let mut diags = Vec::new();
+            let key = strip_language(&rel, lang, is_translation);
+            let parsed = parse_file(&fs, &path, &key, opts.keep_sources, &mut diags);
+            (rel, parsed, diags)
+        })
+        .collect();
     let mut pages: Vec<Page> = Vec::new();
-    for (rel, text) in found.markdown {
-        let shown = PathBuf::from(CONTENT_DIR).join(&rel);
-        let key = strip_language(&rel, lang, is_translation);
+    let mut digests: Vec<u64> = Vec::new();
+    for (rel, parsed, mut file_diags) in parsed {
+        diags.append(&mut file_diags);
         let dir = parent_dir(&rel).to_owned();
         let Some(&cat) = by_dir.get(&dir) else {
             continue;
         };
-        let is_index = key.rsplit('/').next() == Some("_index.md");
-        if is_index {
-            match front_matter::parse::<CategoryFront>(&shown, &text) {
-                Ok((fm, body_start)) => {
-                    let c = &mut categories[cat];
-                    if let Some(t) = fm.title {
-                        c.title = t;
-                    }
-                    if let Some(d) = fm.description {
-                        c.description = d;
-                    }
-                    c.weight = fm.weight.unwrap_or(0);
-                    c.index = Some(SourceFile {
-                        shown,
-                        text: front_matter::replace_nul_in_body(text, body_start),
-                        body_start,
-                    });
+        let page = match parsed {
+            Parsed::Nothing => continue,
+            Parsed::Index(fm, source) => {
+                let c = &mut categories[cat];
+                if let Some(t) = fm.title {
+                    c.title = t;
                 }
-                Err(d) => diags.push(d),
-            }
-            continue;
-        }
-        let (front, body_start) = match front_matter::parse::<FrontMatter>(&shown, &text) {
-            Ok(v) => v,
-            Err(d) => {
-                diags.push(d);
+                if let Some(d) = fm.description {
+                    c.description = d;
+                }
+                c.weight = fm.weight.unwrap_or(0);
+                c.index = Some(source);
                 continue;
             }
+            Parsed::Page(page) => page,
         };
-        let stem = key
-            .rsplit('/')
-            .next()
-            .unwrap_or(&key)
-            .trim_end_matches(".md")
-            .to_owned();
-        let slug = match &front.slug {
-            Some(s) if valid_slug(s) => s.clone(),
-            Some(s) => {
-                let (line, col) = crate::config::key_line(&text, "slug:");
-                diags.push(Diagnostic::at_line_col(
-                    Severity::Error,
-                    &shown,
-                    &text,
-                    line,
-                    col,
-                    format!("slug `{s}` must be one path segment (no `/`, not empty)"),
-                ));
-                stem.clone()
-            }
-            None => stem.clone(),
-        };
-        let title = front.title.clone().unwrap_or_else(|| stem.clone());
-        let source = SourceFile {
-            shown,
-            text: front_matter::replace_nul_in_body(text, body_start),
-            body_start,
-        };
+        let ParsedPage {
+            key,
+            source,
+            digest,
+            front,
+            slug,
+            updated,
+            outline,
+        } = *page;
+        let title = front.title.clone().unwrap_or_else(|| stem_of(&key));
         let id = pages.len();
         let path = format!("{}{}/", categories[cat].path, slug);
         categories[cat].pages.push(id);
-        let updated = match front.updated.as_deref().map(check_updated) {
-            Some(Err(msg)) => {
-                let front_text = &source.text[..source.body_start];
-                let at = front_text
-                    .match_indices("updated:")
-                    .find(|&(i, _)| i == 0 || front_text.as_bytes()[i - 1] == b'\n')
-                    .map_or(0, |(i, _)| i);
-                diags.push(Diagnostic::error(&source.shown, &source.text, at, msg));
-                None
-            }
-            Some(Ok(())) => front.updated.clone(),
-            None => None,
-        }
-        .or_else(|| git_dates.get(&rel).cloned());
+        digests.push(digest);
         pages.push(Page {
             id,
             key,
-            updated,
+            updated: updated.or_else(|| git_dates.get(&rel).cloned()),
             source,
             front,
             title,
             slug,
             path,
             category: cat,
-            // Filled below, for every page at once.
-            outline: markdown::Outline::default(),
+            outline,
             doc: Rendered::default(),
             related: Vec::new(),
         });
     }
-
-    // Outlines are independent of each other: made on every core.
-    pages.par_iter_mut().for_each(|p| {
-        p.outline = markdown::outline(markdown::Source {
-            file: &p.source.shown,
-            text: &p.source.text,
-            body_start: p.source.body_start,
-        });
-    });
 
     let translation_folders: Vec<String> = match is_translation {
         true => Vec::new(),
@@ -367,7 +319,7 @@ fn load_language(
             .map(|t| crate::config::lang_folder(t.language))
             .collect(),
     };
-    urls::check_unique(&pages, &categories, &translation_folders, &mut diags);
+    urls::check_unique(&pages, &categories, &translation_folders, &fs, &mut diags);
 
     // Order children and pages by weight, then title.
     for c in 1..categories.len() {
@@ -415,7 +367,7 @@ fn load_language(
         }
     }
     let mut sources = PageSources {
-        fs: SiteFs::new(root, &config.files),
+        fs,
         links: index,
         console: console_of(&config, opts),
         lang,
@@ -424,28 +376,31 @@ fn load_language(
         digests: Vec::new(),
     };
     let widgets = opts.widgets;
-    // Each page's text goes as soon as it is rendered, unless kept: the
-    // texts of the whole site are never held beside its rendered HTML,
-    // and a build keeps no HTML (the renderer gets it from `sources`).
-    let digests: Vec<u64> = pages
-        .par_iter_mut()
-        .map(|p| {
-            let src = &p.source;
-            p.doc = compact(sources.render_text(&src.shown, &src.text, src.body_start, widgets));
-            if opts.keep_sources {
-                return 0;
-            }
-            let digest = digest(&p.source.text);
-            p.source.text = String::new();
-            for s in &mut p.doc.sections {
-                s.html = String::new();
-            }
-            digest
-        })
-        .collect();
+    // A build's pages were read and outlined without keeping their texts:
+    // each is read again (and checked against its digest) to be rendered,
+    // and keeps no section HTML (the renderer gets it from `sources`).
     if !opts.keep_sources {
         sources.digests = digests;
     }
+    pages.par_iter_mut().for_each(|p| {
+        let src = &p.source;
+        let text = match opts.keep_sources {
+            true => Ok(std::borrow::Cow::Borrowed(src.text.as_str())),
+            false => sources.read_again(p).map(std::borrow::Cow::Owned),
+        };
+        p.doc = match text {
+            Ok(text) => compact(sources.render_text(&src.shown, &text, src.body_start, widgets)),
+            Err(d) => Rendered {
+                diagnostics: vec![d],
+                ..Rendered::default()
+            },
+        };
+        if !opts.keep_sources {
+            for s in &mut p.doc.sections {
+                s.html = String::new();
+            }
+        }
+    });
     for p in &mut pages {
         diags.append(&mut p.doc.diagnostics);
     }
@@ -472,7 +427,7 @@ fn load_language(
     Loaded {
         site: Some(site),
         diagnostics: diags,
-        assets: found.assets,
+        assets: Vec::new(),
         sources: Some(sources),
     }
 }
@@ -534,6 +489,16 @@ impl PageSources {
             doc.diagnostics.clear();
             return Ok(doc);
         }
+        let text = self.read_again(page)?;
+        let mut doc = self.render_text(&src.shown, &text, src.body_start, widgets);
+        doc.diagnostics.clear();
+        Ok(doc)
+    }
+
+    /// A page's file read again, as it was loaded: an error when it can no
+    /// longer be read or its text is not the one loaded (its digest).
+    fn read_again(&self, page: &Page) -> Result<String, Diagnostic> {
+        let src = &page.source;
         let changed = || {
             Diagnostic::file_level(
                 Severity::Error,
@@ -551,10 +516,133 @@ impl PageSources {
         if self.digests.get(page.id) != Some(&digest(&text)) {
             return Err(changed());
         }
-        let mut doc = self.render_text(&src.shown, &text, src.body_start, widgets);
-        doc.diagnostics.clear();
-        Ok(doc)
+        Ok(text)
     }
+}
+
+/// One markdown file, read and parsed (see [`parse_file`]).
+enum Parsed {
+    /// Nothing to add (its problems are reported).
+    Nothing,
+    /// A category's `_index.md`.
+    Index(CategoryFront, SourceFile),
+    /// A page, outlined (boxed: much larger than the others).
+    Page(Box<ParsedPage>),
+}
+
+/// What a page's file holds, before it has an id and a category.
+struct ParsedPage {
+    key: String,
+    /// The text is empty unless kept (`LoadOptions::keep_sources`).
+    source: SourceFile,
+    /// A digest of the text, to tell it from the file read again.
+    digest: u64,
+    front: FrontMatter,
+    slug: String,
+    /// Front matter `updated`, when valid.
+    updated: Option<String>,
+    outline: markdown::Outline,
+}
+
+/// Reads, parses and outlines one markdown file (`key`: its path relative
+/// to content/, without a language suffix). Independent of every other
+/// file, so files are parsed side by side.
+fn parse_file(
+    fs: &SiteFs,
+    path: &Path,
+    key: &str,
+    keep_text: bool,
+    diags: &mut Vec<Diagnostic>,
+) -> Parsed {
+    let Some(text) = walk::read_markdown(fs, path, diags) else {
+        return Parsed::Nothing;
+    };
+    let shown = fs.shown(path);
+    if key.rsplit('/').next() == Some("_index.md") {
+        return match front_matter::parse::<CategoryFront>(&shown, &text) {
+            Ok((fm, body_start)) => Parsed::Index(
+                fm,
+                SourceFile {
+                    shown,
+                    text: front_matter::replace_nul_in_body(text, body_start),
+                    body_start,
+                },
+            ),
+            Err(d) => {
+                diags.push(d);
+                Parsed::Nothing
+            }
+        };
+    }
+    let (front, body_start) = match front_matter::parse::<FrontMatter>(&shown, &text) {
+        Ok(v) => v,
+        Err(d) => {
+            diags.push(d);
+            return Parsed::Nothing;
+        }
+    };
+    let stem = stem_of(key);
+    let slug = match &front.slug {
+        Some(s) if valid_slug(s) => s.clone(),
+        Some(s) => {
+            let (line, col) = crate::config::key_line(&text, "slug:");
+            diags.push(Diagnostic::at_line_col(
+                Severity::Error,
+                &shown,
+                &text,
+                line,
+                col,
+                format!("slug `{s}` must be one path segment (no `/`, not empty)"),
+            ));
+            stem
+        }
+        None => stem,
+    };
+    let mut source = SourceFile {
+        shown,
+        text: front_matter::replace_nul_in_body(text, body_start),
+        body_start,
+    };
+    let updated = match front.updated.as_deref().map(check_updated) {
+        Some(Err(msg)) => {
+            let front_text = &source.text[..source.body_start];
+            let at = front_text
+                .match_indices("updated:")
+                .find(|&(i, _)| i == 0 || front_text.as_bytes()[i - 1] == b'\n')
+                .map_or(0, |(i, _)| i);
+            diags.push(Diagnostic::error(&source.shown, &source.text, at, msg));
+            None
+        }
+        Some(Ok(())) => front.updated.clone(),
+        None => None,
+    };
+    let outline = markdown::outline(markdown::Source {
+        file: &source.shown,
+        text: &source.text,
+        body_start: source.body_start,
+    });
+    let digest = digest(&source.text);
+    if !keep_text {
+        source.text = String::new();
+    }
+    Parsed::Page(Box::new(ParsedPage {
+        key: key.to_owned(),
+        source,
+        digest,
+        front,
+        slug,
+        updated,
+        outline,
+    }))
+}
+
+/// A page file's name without `.md`: its slug unless front matter says.
+fn stem_of(key: &str) -> String {
+    key.rsplit('/')
+        .next()
+        .unwrap_or(key)
+        .trim_end_matches(".md")
+        .to_owned()
 }
 
 /// A digest of a page's text, to tell the file read again from the one

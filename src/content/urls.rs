@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, Severity};
 use crate::model::{Category, Page};
+use crate::sitefs::SiteFs;
 
 /// The file an alias's redirect page is written to (`/old/faq/` →
 /// `old/faq/index.html`; `/old.html` stays `old.html`).
@@ -26,6 +27,8 @@ pub fn alias_output_path(alias: &str) -> String {
 /// The pages and files every site (each language) generates; `render` writes
 /// them under these names, this module checks nothing else claims them.
 pub const QUESTIONS_FILE: &str = "questions/index.html";
+/// The folder of the list of all questions and its further pages.
+pub const QUESTIONS_DIR: &str = "questions/";
 pub const SEARCH_FILE: &str = "search/index.html";
 pub const NOT_FOUND_FILE: &str = "404.html";
 pub const SITEMAP_FILE: &str = "sitemap.xml";
@@ -72,14 +75,28 @@ impl Claimant<'_> {
     }
 
     /// The error at this claimant's file (none for what the build makes).
-    fn diagnostic(&self, message: String) -> Option<Diagnostic> {
+    /// An alias is found in its page's text, read again through `fs` when
+    /// the model no longer holds it (a build drops texts once outlined).
+    fn diagnostic(&self, message: String, fs: &SiteFs) -> Option<Diagnostic> {
         let help = "give one of them another file name, `slug:` or alias";
         match self {
             Claimant::File(p) => {
                 Some(Diagnostic::file_level(Severity::Error, *p, message).with_help(help))
             }
             Claimant::Alias { page, alias } => {
-                let text = &page.source.text;
+                let reread;
+                let text = match page.source.text.is_empty() {
+                    false => &page.source.text,
+                    true => {
+                        let path = fs.root().join(&page.source.shown);
+                        reread = fs
+                            .read(&path)
+                            .ok()
+                            .and_then(|b| String::from_utf8(b).ok())
+                            .unwrap_or_default();
+                        &reread
+                    }
+                };
                 let (line, col) = text
                     .find(*alias)
                     .map_or((1, 1), |off| crate::diag::line_col(text, off));
@@ -115,6 +132,7 @@ pub fn check_unique(
     pages: &[Page],
     categories: &[Category],
     translation_folders: &[String],
+    fs: &SiteFs,
     diags: &mut Vec<Diagnostic>,
 ) {
     let mut claims: BTreeMap<String, Vec<Claimant<'_>>> = BTreeMap::new();
@@ -147,15 +165,23 @@ pub fn check_unique(
         }
     }
     for (file, by) in &claims {
+        // The list of all questions takes `questions/2/`, `questions/3/`
+        // … as a site grows: nothing else may be built under it.
+        if file.starts_with(QUESTIONS_DIR) && file != QUESTIONS_FILE {
+            let mut both = by.clone();
+            both.push(Claimant::Generated("the generated list of all questions"));
+            report(&format!("/{}", url_of(file)), &both, fs, diags);
+            continue;
+        }
         if by.len() > 1 {
-            report(&format!("/{}", url_of(file)), by, diags);
+            report(&format!("/{}", url_of(file)), by, fs, diags);
         }
         // Anything under a translation's folder belongs to the translation.
         for folder in translation_folders {
             if file.starts_with(folder.as_str()) {
                 let mut both = by.clone();
                 both.push(Claimant::Translation(folder));
-                report(&format!("/{}", url_of(file)), &both, diags);
+                report(&format!("/{}", url_of(file)), &both, fs, diags);
             }
         }
     }
@@ -167,7 +193,7 @@ fn url_of(file: &str) -> &str {
 }
 
 /// One error at each claimant that has a file, naming all the others.
-fn report(url: &str, by: &[Claimant<'_>], diags: &mut Vec<Diagnostic>) {
+fn report(url: &str, by: &[Claimant<'_>], fs: &SiteFs, diags: &mut Vec<Diagnostic>) {
     for (i, claimant) in by.iter().enumerate() {
         let others: Vec<String> = by
             .iter()
@@ -180,7 +206,7 @@ fn report(url: &str, by: &[Claimant<'_>], diags: &mut Vec<Diagnostic>) {
             claimant.describe(),
             others.join(" and ")
         );
-        if let Some(d) = claimant.diagnostic(message) {
+        if let Some(d) = claimant.diagnostic(message, fs) {
             diags.push(d);
         }
     }

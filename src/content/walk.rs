@@ -13,8 +13,10 @@ use crate::sitefs::SiteFs;
 pub struct Found {
     /// Folders relative to `content/`, `/`-separated (`""` is content/ itself).
     pub dirs: Vec<String>,
-    /// Markdown files: (path relative to `content/`, text).
-    pub markdown: Vec<(String, String)>,
+    /// Markdown files: (path relative to `content/`, path to read). They
+    /// are read by [`read_markdown`] when loaded, not here: a large site's
+    /// texts are never all held at once.
+    pub markdown: Vec<(String, PathBuf)>,
     /// Other files to publish as they are (images, PDFs...): relative paths.
     pub assets: Vec<String>,
 }
@@ -77,34 +79,39 @@ pub fn walk(fs: &SiteFs, content_dir: &Path, diags: &mut Vec<Diagnostic>) -> Fou
             .unwrap_or("")
             .to_ascii_lowercase();
         if ext == "md" {
-            let Some(bytes) = fs.read_or_report(entry.path(), diags) else {
-                continue;
-            };
-            match String::from_utf8(bytes) {
-                Ok(text) => found.markdown.push((rel, text)),
-                Err(e) => {
-                    let (line, column) =
-                        line_col_of_bytes(e.as_bytes(), e.utf8_error().valid_up_to());
-                    diags.push(Diagnostic {
-                        severity: Severity::Error,
-                        file: shown(entry.path()),
-                        line,
-                        column,
-                        message: format!(
-                            "not valid UTF-8 (byte {} of the file); save it as UTF-8",
-                            e.utf8_error().valid_up_to()
-                        ),
-                        source_line: None,
-                        help: None,
-                    });
-                }
-            }
+            found.markdown.push((rel, entry.path().to_path_buf()));
         } else if ASSET_EXTENSIONS.contains(&ext.as_str()) {
             found.assets.push(rel);
         }
     }
     diags.append(&mut walker.refused);
     found
+}
+
+/// Reads a markdown file the walk found: its text, or a diagnostic naming
+/// the file (and, for text that is not UTF-8, the line and column of the
+/// first bad byte).
+pub fn read_markdown(fs: &SiteFs, path: &Path, diags: &mut Vec<Diagnostic>) -> Option<String> {
+    let bytes = fs.read_or_report(path, diags)?;
+    match String::from_utf8(bytes) {
+        Ok(text) => Some(text),
+        Err(e) => {
+            let (line, column) = line_col_of_bytes(e.as_bytes(), e.utf8_error().valid_up_to());
+            diags.push(Diagnostic {
+                severity: Severity::Error,
+                file: fs.shown(path),
+                line,
+                column,
+                message: format!(
+                    "not valid UTF-8 (byte {} of the file); save it as UTF-8",
+                    e.utf8_error().valid_up_to()
+                ),
+                source_line: None,
+                help: None,
+            });
+            None
+        }
+    }
 }
 
 fn io_reason(err: &walkdir::Error) -> String {
