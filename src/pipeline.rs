@@ -278,7 +278,12 @@ pub fn render_into(
                 }
                 Keep::Counts => {
                     let page_doc = |p: &Page| sources.render(p, &widgets);
-                    renderer.render_site_streaming(site, &page_doc, &put)
+                    let d = renderer.render_site_streaming(site, &page_doc, &put);
+                    // The model is gone: give its memory back before the
+                    // search export, still to come on the indexing
+                    // thread, grows in an arena of its own.
+                    give_back_freed_memory();
+                    d
                 }
             };
             let index = indexer
