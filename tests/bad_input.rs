@@ -316,6 +316,22 @@ fn an_alias_would_replace_a_page() {
 }
 
 #[test]
+fn an_alias_under_the_question_list_is_refused() {
+    // `questions/2/` is where a large site's list of all questions goes on.
+    assert_rejected(
+        "alias under questions/",
+        |s| {
+            let p = s.path("content/market/orders.md");
+            let text = std::fs::read_to_string(&p).unwrap();
+            let text = text.replacen("---\n", "---\naliases: [\"/questions/2/\"]\n", 1);
+            std::fs::write(p, text).unwrap();
+        },
+        "content/market/orders.md:2:12",
+        "alias `/questions/2/` of `content/market/orders.md` and the generated list of all questions",
+    );
+}
+
+#[test]
 fn a_content_file_would_replace_a_theme_file() {
     assert_rejected(
         "content asset onto a theme file",

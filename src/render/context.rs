@@ -252,11 +252,27 @@ pub struct QuestionsContext<'a> {
 #[derive(Clone, Debug, Serialize)]
 pub struct QuestionsView {
     pub groups: Vec<QuestionGroup>,
+    /// Questions on the whole site (not only on this list page).
     pub total: usize,
+    /// Where this list page stands among them; none when one page holds
+    /// every question.
+    pub pager: Option<ListPager>,
+}
+
+/// Page `number` of `count` of a list, with the URLs of its neighbours.
+#[derive(Clone, Debug, Serialize)]
+pub struct ListPager {
+    pub number: usize,
+    pub count: usize,
+    pub prev: Option<String>,
+    pub next: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
 pub struct QuestionGroup {
+    /// The category (groups on one list page follow each other).
+    #[serde(skip)]
+    pub category: crate::model::CategoryId,
     /// Category path titles joined (`云市场 / 常见问题`), or the site title.
     pub title: String,
     pub url: String,

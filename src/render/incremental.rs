@@ -79,7 +79,7 @@ impl Session {
                 results.push(r.render_category(site, c));
                 cat = site.categories.get(c).and_then(|x| x.parent);
             }
-            results.push(r.render_questions(site));
+            r.render_questions(site, &mut |res| results.push(res));
         }
         let mut files = Vec::new();
         let mut diags = Vec::new();

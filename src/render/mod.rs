@@ -32,6 +32,9 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
 
 /// How many pages a category lists on the home page, and questions per page.
 const HOME_PAGES_PER_CATEGORY: usize = 8;
+/// Questions on one page of the list of all questions. A page's questions
+/// are never split, so a list page holds more when one page alone does.
+pub const QUESTIONS_PER_LIST: usize = 2000;
 const HOME_QUESTIONS_PER_PAGE: usize = 3;
 
 /// The languages a site is built in, so each page can link to its
@@ -264,7 +267,7 @@ impl Renderer {
             Ok(f) => put(f),
             Err(d) => diags.push(d),
         };
-        push(self.render_questions(site));
+        self.render_questions(site, &mut push);
         push(self.render_plain(site, "search.html", "search", urls::SEARCH_FILE));
         push(self.render_plain(site, "404.html", "404", urls::NOT_FOUND_FILE));
         for p in &site.pages {
@@ -502,48 +505,73 @@ impl Renderer {
         self.render("page.html", &ctx, &format!("{}index.html", p.path))
     }
 
-    pub fn render_questions(&self, site: &Site) -> Result<OutputFile, Diagnostic> {
-        let mut groups = Vec::new();
-        for c in &site.categories {
-            if c.pages.is_empty() {
-                continue;
-            }
-            let chain: Vec<&str> = site
-                .category_chain(c.id)
-                .iter()
-                .map(|x| x.title.as_str())
-                .collect();
-            let title = if chain.is_empty() {
-                site.title.clone()
-            } else {
-                chain.join(" / ")
-            };
-            groups.push(QuestionGroup {
-                title,
-                url: self.url(&c.path),
-                pages: c
-                    .pages
-                    .iter()
-                    .map(|&p| self.page_summary(&site.pages[p], usize::MAX))
-                    .collect(),
-            });
-        }
+    /// The list of every question (`questions/`), in pages of at most
+    /// [`QUESTIONS_PER_LIST`] questions (`questions/2/`, …) when the site
+    /// has more, each handed to `put` as it is made.
+    pub fn render_questions(
+        &self,
+        site: &Site,
+        put: &mut dyn FnMut(Result<OutputFile, Diagnostic>),
+    ) {
         let title = self
             .site_ctx
             .strings
             .get("all_questions")
             .cloned()
             .unwrap_or_else(|| "All questions".into());
-        let ctx = QuestionsContext {
-            site: &self.site_ctx,
-            meta: self.meta("questions", &title, "", "questions/"),
-            nav: self.nav(site, 0, None),
-            questions: QuestionsView {
-                groups,
-                total: site.question_count(),
-            },
-        };
-        self.render("questions.html", &ctx, urls::QUESTIONS_FILE)
+        let lists = question_lists(site, QUESTIONS_PER_LIST);
+        let count = lists.len();
+        let list_path = question_list_path;
+        // One list page at a time: a site of a million questions is 500
+        // pages of 2,000, never one context (or one file) of them all.
+        for (k, list) in lists.iter().enumerate() {
+            let mut groups: Vec<QuestionGroup> = Vec::new();
+            for &(c, p) in list {
+                let page = self.page_summary(&site.pages[p], usize::MAX);
+                match groups.last_mut() {
+                    Some(g) if g.category == c => g.pages.push(page),
+                    _ => groups.push(QuestionGroup {
+                        category: c,
+                        title: self.category_path_title(site, c),
+                        url: self.url(&site.categories[c].path),
+                        pages: vec![page],
+                    }),
+                }
+            }
+            let path = list_path(k);
+            let pager = (count > 1).then(|| ListPager {
+                number: k + 1,
+                count,
+                prev: k.checked_sub(1).map(|j| self.url(&list_path(j))),
+                next: (k + 1 < count).then(|| self.url(&list_path(k + 1))),
+            });
+            let ctx = QuestionsContext {
+                site: &self.site_ctx,
+                meta: self.meta("questions", &title, "", &path),
+                nav: self.nav(site, 0, None),
+                questions: QuestionsView {
+                    groups,
+                    total: site.question_count(),
+                    pager,
+                },
+            };
+            put(self.render("questions.html", &ctx, &format!("{path}index.html")));
+        }
+    }
+
+    /// A category's titles from the top (`云市场 / 常见问题`), or the
+    /// site's title for the root.
+    fn category_path_title(&self, site: &Site, c: CategoryId) -> String {
+        let chain: Vec<&str> = site
+            .category_chain(c)
+            .iter()
+            .map(|x| x.title.as_str())
+            .collect();
+        if chain.is_empty() {
+            site.title.clone()
+        } else {
+            chain.join(" / ")
+        }
     }
 
     fn render_plain(
@@ -911,4 +939,35 @@ fn dedup(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
                 .is_none()
         })
         .collect()
+}
+
+/// The site path of the `k`-th page (from 0) of the list of all
+/// questions: `questions/`, then `questions/2/`, ….
+pub fn question_list_path(k: usize) -> String {
+    match k {
+        0 => "questions/".to_owned(),
+        k => format!("questions/{}/", k + 1),
+    }
+}
+
+/// The pages of the list of all questions: (category, page) in site order,
+/// cut before a page that would take a list past `limit` questions (an
+/// article counts as one). Always at least one list, perhaps empty.
+pub fn question_lists(site: &Site, limit: usize) -> Vec<Vec<(CategoryId, usize)>> {
+    let mut lists: Vec<Vec<(CategoryId, usize)>> = vec![Vec::new()];
+    let mut in_last = 0usize;
+    for c in &site.categories {
+        for &p in &c.pages {
+            let n = site.pages[p].outline.questions.len().max(1);
+            if in_last > 0 && in_last + n > limit {
+                lists.push(Vec::new());
+                in_last = 0;
+            }
+            in_last += n;
+            if let Some(last) = lists.last_mut() {
+                last.push((c.id, p));
+            }
+        }
+    }
+    lists
 }

@@ -36,7 +36,8 @@ fn script_safe(json: &str) -> String {
         .replace('&', "\\u0026")
 }
 
-/// `sitemap.xml`: home, categories, pages, the all-questions page.
+/// `sitemap.xml`: home, categories, pages, the pages of the list of all
+/// questions.
 pub fn sitemap(site: &Site, ctx: &SiteContext) -> OutputFile {
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
@@ -62,7 +63,10 @@ pub fn sitemap(site: &Site, ctx: &SiteContext) -> OutputFile {
     for p in &site.pages {
         url(&p.path, p.updated.as_deref());
     }
-    url("questions/", None);
+    let lists = super::question_lists(site, super::QUESTIONS_PER_LIST).len();
+    for k in 0..lists {
+        url(&super::question_list_path(k), None);
+    }
     xml.push_str("</urlset>\n");
     OutputFile::new(crate::content::urls::SITEMAP_FILE, xml)
 }
