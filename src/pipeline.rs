@@ -236,9 +236,9 @@ pub fn render_into(
         };
         // A build hands the page texts to the index (the renderer gets its
         // own copies with each page's HTML); the preview keeps its model.
-        let docs = match keep {
-            Keep::Model => search_docs(&site),
-            Keep::Counts => take_search_docs(&mut site),
+        let docs: Box<dyn Iterator<Item = SearchDoc> + Send> = match keep {
+            Keep::Model => Box::new(search_docs(&site).into_iter()),
+            Keep::Counts => Box::new(take_search_docs(&mut site)),
         };
         let synonyms = site.config.search.synonyms();
         let index_origin = format!("the search index ({lang})");
@@ -550,23 +550,81 @@ pub fn search_docs(site: &Site) -> Vec<SearchDoc> {
     })
 }
 
-/// [`search_docs`], moving each text out of the model instead of copying
-/// it: the answers' and articles' texts are left empty.
-fn take_search_docs(site: &mut Site) -> Vec<SearchDoc> {
-    let mut bodies = Vec::new();
-    for p in &mut site.pages {
-        if p.is_article() {
-            bodies.push(std::mem::take(&mut p.doc.text));
-            continue;
-        }
-        for s in &mut p.doc.sections {
-            if let Some(q) = &mut s.question {
-                bodies.push(std::mem::take(&mut q.answer_text));
-            }
-        }
+/// The search documents of `site`, made one at a time as the index asks
+/// for them, each body moved out of the model (the answers' and articles'
+/// texts are left empty). A page's title, category and URL are held once
+/// per page, not once per question: at a million questions those copies
+/// were some 300 MB of a build's peak.
+fn take_search_docs(site: &mut Site) -> impl Iterator<Item = SearchDoc> + Send + use<> {
+    let lang = crate::config::lang_code(site.lang).to_owned();
+    let mut pages: Vec<PageDocs> = Vec::with_capacity(site.pages.len());
+    for i in 0..site.pages.len() {
+        let (category, url) = page_place(site, &site.pages[i]);
+        let p = &mut site.pages[i];
+        let entries = match p.is_article() {
+            true => vec![(p.title.clone(), None, std::mem::take(&mut p.doc.text))],
+            false => p
+                .doc
+                .sections
+                .iter_mut()
+                .filter_map(|s| s.question.as_mut())
+                .map(|q| {
+                    let body = std::mem::take(&mut q.answer_text);
+                    (q.title_text.clone(), Some(q.id.clone()), body)
+                })
+                .collect(),
+        };
+        pages.push(PageDocs {
+            page_title: p.title.clone(),
+            category,
+            url,
+            entries,
+        });
     }
-    let mut bodies = bodies.into_iter();
-    docs_with_bodies(site, |_, _| bodies.next().unwrap_or_default())
+    pages.into_iter().flat_map(move |page| {
+        let lang = lang.clone();
+        let PageDocs {
+            page_title,
+            category,
+            url,
+            entries,
+        } = page;
+        entries
+            .into_iter()
+            .map(move |(title, anchor, body)| SearchDoc {
+                title,
+                body,
+                page_title: page_title.clone(),
+                category: category.clone(),
+                url: match anchor {
+                    Some(id) => format!("{url}#{id}"),
+                    None => url.clone(),
+                },
+                lang: lang.clone(),
+            })
+    })
+}
+
+/// One page's search documents before they are made: (title, question
+/// anchor, body) per document.
+struct PageDocs {
+    page_title: String,
+    category: String,
+    url: String,
+    entries: Vec<(String, Option<String>, String)>,
+}
+
+/// A page's category (its titles from the top, joined) and URL, as search
+/// results show them.
+fn page_place(site: &Site, p: &Page) -> (String, String) {
+    let category: Vec<&str> = site
+        .category_chain(p.category)
+        .iter()
+        .map(|c| c.title.as_str())
+        .collect();
+    // The page folder as a URL (a file named `a b.md` is `a%20b/`).
+    let url = format!("{}{}", site.root_path, content::links::encode_path(&p.path));
+    (category.join(" / "), url)
 }
 
 /// The search documents of `site`, in page order, each body from `body`
@@ -578,14 +636,7 @@ fn docs_with_bodies(
     let lang = crate::config::lang_code(site.lang).to_owned();
     let mut docs = Vec::new();
     for p in &site.pages {
-        let category: Vec<&str> = site
-            .category_chain(p.category)
-            .iter()
-            .map(|c| c.title.as_str())
-            .collect();
-        let category = category.join(" / ");
-        // The page folder as a URL (a file named `a b.md` is `a%20b/`).
-        let url = format!("{}{}", site.root_path, content::links::encode_path(&p.path));
+        let (category, url) = page_place(site, p);
         if p.is_article() {
             docs.push(SearchDoc {
                 title: p.title.clone(),

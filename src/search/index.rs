@@ -150,15 +150,16 @@ pub fn build_index_with(
     build_from(docs.iter(), synonyms, dir)
 }
 
-/// [`build_index_with`] taking the documents by value: each is dropped as
-/// soon as tantivy has it, so a build's texts do not all stay until the
-/// index is done (at 100,000 pages they are about a gigabyte).
+/// [`build_index_with`] taking the documents by value, as they come: each
+/// is dropped as soon as tantivy has it, so a build's texts do not all
+/// stay until the index is done (at 100,000 pages they are about a
+/// gigabyte), and a lazy iterator makes each only when it is its turn.
 pub fn build_index_owned(
-    docs: Vec<SearchDoc>,
+    docs: impl Iterator<Item = SearchDoc>,
     synonyms: &Synonyms,
     dir: Option<&Path>,
 ) -> Result<Index, SearchError> {
-    build_from(docs.into_iter(), synonyms, dir)
+    build_from(docs, synonyms, dir)
 }
 
 fn build_from<D: std::borrow::Borrow<SearchDoc>>(
