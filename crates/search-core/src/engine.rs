@@ -128,7 +128,9 @@ impl Engine {
             file: MANIFEST.to_string(),
             what,
         };
-        let block_name = m.doc_block_piece(doc).ok_or(bad("document out of range"))?;
+        let block_name = m
+            .doc_block_piece(doc)
+            .ok_or_else(|| bad("document out of range"))?;
         let Some(block) = self.file(&block_name) else {
             return Ok(Err(block_name));
         };
