@@ -140,10 +140,14 @@ pub fn combine<L: AsRef<[(u32, f32)]>>(plan: &Plan, lists: &[L], limit: usize) -
         .map_or(0, |(i, _)| i);
     let mut rest: Vec<&[(u32, f32)]> = slots.iter().map(|l| l.as_ref()).collect();
     let mut all_count = 0usize;
-    for &(doc, _) in slots.get(driver).map_or(&[][..], |l| l.as_ref()) {
+    for &(doc, own) in slots.get(driver).map_or(&[][..], |l| l.as_ref()) {
         let mut score: Option<f32> = None;
         let mut every = true;
-        for l in &mut rest {
+        for (j, l) in rest.iter_mut().enumerate() {
+            if j == driver {
+                score = Some(score.map_or(own, |a| a + own));
+                continue;
+            }
             *l = l.get(seek(l, doc)..).unwrap_or(&[]);
             match l.first() {
                 Some(&(d, s)) if d == doc => score = Some(score.map_or(s, |a| a + s)),
@@ -218,7 +222,10 @@ fn slot_postings<'a>(
 /// The first index of `list` (ascending by document) whose document is at
 /// least `doc`: a galloping search, cheap when it is near the start.
 fn seek(list: &[(u32, f32)], doc: u32) -> usize {
-    let mut hi = 1usize;
+    if list.first().is_none_or(|p| p.0 >= doc) {
+        return 0;
+    }
+    let mut hi = 2usize;
     while list.get(hi.saturating_sub(1)).is_some_and(|p| p.0 < doc) {
         hi = hi.saturating_mul(2);
     }
