@@ -143,10 +143,7 @@ impl Engine {
     /// A document's metadata: `Ok(Err(piece))` names the piece to fetch
     /// first (its offset-table block, then its record).
     fn doc_meta(&self, m: &Manifest, doc: u32) -> Result<Result<DocMeta, String>, FormatError> {
-        let bad = |what| FormatError {
-            file: MANIFEST.to_string(),
-            what,
-        };
+        let bad = |what| FormatError::new(MANIFEST, what);
         let block_name = m
             .doc_block_piece(doc)
             .ok_or_else(|| bad("document out of range"))?;

@@ -70,6 +70,19 @@ impl fmt::Display for FormatError {
 
 impl std::error::Error for FormatError {}
 
+impl FormatError {
+    /// An error in `file`. Out of line and called on the error path only:
+    /// it allocates, and a copy at every call site costs wasm.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn new(file: &str, what: &'static str) -> FormatError {
+        FormatError {
+            file: file.to_string(),
+            what,
+        }
+    }
+}
+
 /// Reads a static index file.
 pub(crate) struct Reader<'a> {
     bytes: &'a [u8],
@@ -173,10 +186,7 @@ pub struct Manifest {
 impl Manifest {
     /// Decodes a manifest.
     pub fn decode(bytes: &[u8]) -> Result<Manifest, FormatError> {
-        let err = |what| FormatError {
-            file: MANIFEST.to_string(),
-            what,
-        };
+        let err = |what| FormatError::new(MANIFEST, what);
         let mut r = Reader::new(bytes);
         r.magic(MAGIC_MANIFEST)
             .ok_or_else(|| err("not a faqtory search manifest"))?;
@@ -405,10 +415,7 @@ fn for_each_term<'a>(
     shard: &'a [u8],
     mut f: impl FnMut(TermEntry<'a>) -> bool,
 ) -> Result<(), FormatError> {
-    let err = |what| FormatError {
-        file: name.to_string(),
-        what,
-    };
+    let err = |what| FormatError::new(name, what);
     let mut r = Reader::new(shard);
     r.magic(MAGIC_SHARD)
         .ok_or_else(|| err("not a faqtory search shard"))?;
@@ -472,10 +479,7 @@ pub(crate) fn decode_postings(
     count: u32,
     mut f: impl FnMut(u32, u32),
 ) -> Result<(), FormatError> {
-    let err = |what| FormatError {
-        file: name.to_string(),
-        what,
-    };
+    let err = |what| FormatError::new(name, what);
     let mut r = Reader::new(body);
     let mut doc: u32 = 0;
     for _ in 0..count {
@@ -502,10 +506,7 @@ pub struct DocMeta {
 
 /// Decodes one document's record (a piece of a docs part).
 pub fn decode_record(name: &str, bytes: &[u8]) -> Result<DocMeta, FormatError> {
-    let err = |what| FormatError {
-        file: name.to_string(),
-        what,
-    };
+    let err = |what| FormatError::new(name, what);
     let mut r = Reader::new(bytes);
     let mut s = || {
         r.str()
