@@ -66,6 +66,11 @@ pub fn rank_order(a: &Ranked, b: &Ranked) -> std::cmp::Ordering {
         .then(a.doc.cmp(&b.doc))
 }
 
+/// The most postings the engine keeps decoded between searches: 2 MB of
+/// `(document, score)` pairs, about the lists of a five-term query of
+/// frequent bigrams at 100,000 entries (`数据库实例`: 126,000 postings).
+pub const CACHED_POSTINGS: usize = 1 << 18;
+
 /// Holds the static index files fetched so far.
 #[derive(Debug, Default)]
 pub struct Engine {
@@ -73,6 +78,18 @@ pub struct Engine {
     // A small association list: a session holds a few hundred pieces at
     // most, and maps cost kilobytes of wasm.
     files: Vec<(String, Vec<u8>)>,
+    // Decoded postings of recent terms, least recently used first: a typed
+    // query searches again at every keystroke, mostly with the terms of the
+    // keystroke before. Together at most `CACHED_POSTINGS` postings.
+    lists: Vec<Cached>,
+}
+
+/// A term's decoded postings and the piece they came from.
+#[derive(Debug)]
+struct Cached {
+    term: String,
+    piece: String,
+    postings: Vec<(u32, f32)>,
 }
 
 impl Engine {
@@ -97,6 +114,7 @@ impl Engine {
                 .is_some_and(|old| old.build_id != m.build_id)
             {
                 self.files.clear();
+                self.lists.clear();
             }
             self.manifest = Some(m);
             return Ok(());
@@ -110,6 +128,7 @@ impl Engine {
             });
         }
         self.files.retain(|f| f.0 != name);
+        self.lists.retain(|c| c.piece != name);
         self.files.push((name.to_string(), bytes));
         Ok(())
     }
@@ -124,11 +143,10 @@ impl Engine {
     /// A document's metadata: `Ok(Err(piece))` names the piece to fetch
     /// first (its offset-table block, then its record).
     fn doc_meta(&self, m: &Manifest, doc: u32) -> Result<Result<DocMeta, String>, FormatError> {
-        let bad = |what| FormatError {
-            file: MANIFEST.to_string(),
-            what,
-        };
-        let block_name = m.doc_block_piece(doc).ok_or(bad("document out of range"))?;
+        let bad = |what| FormatError::new(MANIFEST, what);
+        let block_name = m
+            .doc_block_piece(doc)
+            .ok_or_else(|| bad("document out of range"))?;
         let Some(block) = self.file(&block_name) else {
             return Ok(Err(block_name));
         };
@@ -151,8 +169,10 @@ impl Engine {
     }
 
     /// Ranks documents for `query` (no metadata), or names the shards needed.
+    /// Keeps the decoded postings of its terms for the next search (see
+    /// [`CACHED_POSTINGS`]).
     pub fn rank(
-        &self,
+        &mut self,
         query: &str,
         limit: usize,
     ) -> Result<Result<Vec<Ranked>, Vec<String>>, FormatError> {
@@ -175,36 +195,101 @@ impl Engine {
         if !need.is_empty() {
             return Ok(Err(need));
         }
-        let mut lists: Vec<Vec<(u32, f32)>> = Vec::with_capacity(p.terms.len());
+        // The terms not cached yet, decoded.
+        let mut fresh: Vec<Cached> = Vec::new();
         for t in &p.terms {
-            lists.push(self.postings(m, t)?);
+            if self.cached(t).is_none()
+                && let Some(c) = self.decode(m, t)?
+            {
+                fresh.push(c);
+            }
         }
-        Ok(Ok(combine(&p, &lists, limit)))
+        let ranked = {
+            let lists: Vec<&[(u32, f32)]> = p
+                .terms
+                .iter()
+                .map(|t| {
+                    fresh
+                        .iter()
+                        .find(|c| &c.term == t)
+                        .or_else(|| self.cached(t))
+                        .map_or(&[][..], |c| c.postings.as_slice())
+                })
+                .collect();
+            combine(&p, &lists, limit)
+        };
+        self.keep(&p.terms, fresh);
+        Ok(Ok(ranked))
     }
 
-    /// A term's postings from the fetched shards (empty when absent).
+    fn cached(&self, term: &str) -> Option<&Cached> {
+        self.lists.iter().find(|c| c.term == term)
+    }
+
+    /// Marks the query's cached lists used and caches its fresh ones,
+    /// dropping the least recently used beyond [`CACHED_POSTINGS`]. A list
+    /// longer than that is not kept.
+    fn keep(&mut self, terms: &[String], fresh: Vec<Cached>) {
+        for t in terms {
+            if let Some(i) = self.lists.iter().position(|c| &c.term == t) {
+                let c = self.lists.remove(i);
+                self.lists.push(c);
+            }
+        }
+        for c in fresh {
+            let n = c.postings.len();
+            if n > CACHED_POSTINGS {
+                continue;
+            }
+            let mut held: usize = self.lists.iter().map(|c| c.postings.len()).sum();
+            while held.saturating_add(n) > CACHED_POSTINGS && !self.lists.is_empty() {
+                let old = self.lists.remove(0);
+                held = held.saturating_sub(old.postings.len());
+            }
+            self.lists.push(c);
+        }
+    }
+
+    /// A term's postings, cached or from the fetched shards (empty when
+    /// absent).
     fn postings(&self, m: &Manifest, term: &str) -> Result<Vec<(u32, f32)>, FormatError> {
-        let mut list: Vec<(u32, f32)> = Vec::new();
+        if let Some(c) = self.cached(term) {
+            return Ok(c.postings.clone());
+        }
+        Ok(self
+            .decode(m, term)?
+            .map(|c| c.postings)
+            .unwrap_or_default())
+    }
+
+    /// Decodes a term's postings from its fetched shard; `None` when the
+    /// shard is not fetched (or there is none).
+    fn decode(&self, m: &Manifest, term: &str) -> Result<Option<Cached>, FormatError> {
         let Some(name) = m.shard_of(term).and_then(|s| m.shard_piece(s)) else {
-            return Ok(list);
+            return Ok(None);
         };
         let Some(bytes) = self.file(&name) else {
-            return Ok(list);
+            return Ok(None);
         };
-        let Some(entry) = shard_lookup(&name, bytes, term)? else {
-            return Ok(list);
-        };
-        decode_postings(&name, entry.body, entry.count, |doc, q| {
-            if doc < m.doc_count && list.last().is_none_or(|l| l.0 < doc) {
-                list.push((doc, Manifest::impact(q, entry.scale)));
-            }
-        })?;
-        Ok(list)
+        let mut list: Vec<(u32, f32)> = Vec::new();
+        if let Some(entry) = shard_lookup(&name, bytes, term)? {
+            list.reserve(usize::try_from(entry.count).unwrap_or(0).min(bytes.len()));
+            decode_postings(&name, entry.body, entry.count, |doc, q| {
+                if doc < m.doc_count && list.last().is_none_or(|l| l.0 < doc) {
+                    list.push((doc, Manifest::impact(q, entry.scale)));
+                }
+            })?;
+        }
+        Ok(Some(Cached {
+            term: term.to_string(),
+            piece: name,
+            postings: list,
+        }))
     }
 
     /// Searches: the top `limit` hits with metadata and highlights, or the
     /// files still needed.
-    pub fn search(&self, query: &str, limit: usize) -> Result<Step, FormatError> {
+    pub fn search(&mut self, query: &str, limit: usize) -> Result<Step, FormatError> {
         let ranked = match self.rank(query, limit)? {
             Ok(r) => r,
             Err(need) => return Ok(Step::Need(need)),
@@ -308,5 +393,57 @@ impl Engine {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+    use super::*;
+
+    fn list(term: &str, piece: &str, n: usize) -> Cached {
+        Cached {
+            term: term.to_string(),
+            piece: piece.to_string(),
+            postings: (0..n).map(|d| (d as u32, 1.0)).collect(),
+        }
+    }
+
+    fn terms(e: &Engine) -> Vec<&str> {
+        e.lists.iter().map(|c| c.term.as_str()).collect()
+    }
+
+    #[test]
+    fn kept_postings_stay_within_the_bound_least_recently_used_out() {
+        let half = CACHED_POSTINGS / 2;
+        let mut e = Engine::new();
+        let q = |ts: &[&str]| ts.iter().map(|t| (*t).to_string()).collect::<Vec<_>>();
+        e.keep(
+            &q(&["a", "b"]),
+            vec![list("a", "p1", half), list("b", "p2", half)],
+        );
+        assert_eq!(terms(&e), ["a", "b"]);
+        // One more posting: the oldest list goes.
+        e.keep(&q(&["c"]), vec![list("c", "p1", 1)]);
+        assert_eq!(terms(&e), ["b", "c"]);
+        // A query that uses b makes it the most recent: c goes first.
+        e.keep(&q(&["b"]), Vec::new());
+        e.keep(&q(&["d"]), vec![list("d", "p3", half)]);
+        assert_eq!(terms(&e), ["b", "d"]);
+        assert!(e.lists.iter().map(|c| c.postings.len()).sum::<usize>() <= CACHED_POSTINGS);
+        // A list longer than the bound is not kept, nor does it evict.
+        e.keep(&q(&["e"]), vec![list("e", "p1", CACHED_POSTINGS + 1)]);
+        assert_eq!(terms(&e), ["b", "d"]);
+    }
+
+    #[test]
+    fn a_piece_handed_in_again_drops_the_postings_decoded_from_it() {
+        let mut e = Engine::new();
+        e.keep(
+            &["a".to_string(), "b".to_string()],
+            vec![list("a", "x/t0.bin#0-4", 3), list("b", "x/t0.bin#4-8", 3)],
+        );
+        assert!(e.put("x/t0.bin#0-4", vec![0; 4]).is_ok());
+        assert_eq!(terms(&e), ["b"]);
     }
 }

@@ -70,6 +70,19 @@ impl fmt::Display for FormatError {
 
 impl std::error::Error for FormatError {}
 
+impl FormatError {
+    /// An error in `file`. Out of line and called on the error path only:
+    /// it allocates, and a copy at every call site costs wasm.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn new(file: &str, what: &'static str) -> FormatError {
+        FormatError {
+            file: file.to_string(),
+            what,
+        }
+    }
+}
+
 /// Reads a static index file.
 pub(crate) struct Reader<'a> {
     bytes: &'a [u8],
@@ -173,31 +186,28 @@ pub struct Manifest {
 impl Manifest {
     /// Decodes a manifest.
     pub fn decode(bytes: &[u8]) -> Result<Manifest, FormatError> {
-        let err = |what| FormatError {
-            file: MANIFEST.to_string(),
-            what,
-        };
+        let err = |what| FormatError::new(MANIFEST, what);
         let mut r = Reader::new(bytes);
         r.magic(MAGIC_MANIFEST)
-            .ok_or(err("not a faqtory search manifest"))?;
-        let version = r.varint().ok_or(err("truncated"))?;
+            .ok_or_else(|| err("not a faqtory search manifest"))?;
+        let version = r.varint().ok_or_else(|| err("truncated"))?;
         if version != VERSION {
             return Err(err("unsupported format version"));
         }
-        let build_id = r.str().ok_or(err("truncated"))?.to_string();
+        let build_id = r.str().ok_or_else(|| err("truncated"))?.to_string();
         if build_id.is_empty() || !build_id.bytes().all(|b| b.is_ascii_alphanumeric()) {
             return Err(err("bad build id"));
         }
-        let doc_count = r.varint().ok_or(err("truncated"))?;
-        let n = r.len().ok_or(err("truncated"))?;
+        let doc_count = r.varint().ok_or_else(|| err("truncated"))?;
+        let n = r.len().ok_or_else(|| err("truncated"))?;
         let mut shard_first: Vec<String> = Vec::with_capacity(n.min(bytes.len()));
         let mut shard_len: Vec<u32> = Vec::with_capacity(n.min(bytes.len()));
         for _ in 0..n {
-            let shared = r.len().ok_or(err("truncated"))?;
-            let suffix = r.str().ok_or(err("truncated"))?;
-            let len = r.varint().ok_or(err("truncated"))?;
+            let shared = r.len().ok_or_else(|| err("truncated"))?;
+            let suffix = r.str().ok_or_else(|| err("truncated"))?;
+            let len = r.varint().ok_or_else(|| err("truncated"))?;
             let prev = shard_first.last().map_or("", String::as_str);
-            let head = prev.get(..shared).ok_or(err("bad shard bound"))?;
+            let head = prev.get(..shared).ok_or_else(|| err("bad shard bound"))?;
             let mut bound = String::with_capacity(shared.saturating_add(suffix.len()));
             bound.push_str(head);
             bound.push_str(suffix);
@@ -208,16 +218,18 @@ impl Manifest {
             shard_len.push(len);
         }
         // Shards fill the terms parts in order.
-        let parts = r.len().ok_or(err("truncated"))?;
+        let parts = r.len().ok_or_else(|| err("truncated"))?;
         let mut shard_at: Vec<(u32, u32, u32)> = Vec::with_capacity(n);
         let mut lens = shard_len.iter();
         for p in 0..parts {
             let p = u32::try_from(p).map_err(|_| err("too many parts"))?;
-            let in_part = r.len().ok_or(err("truncated"))?;
+            let in_part = r.len().ok_or_else(|| err("truncated"))?;
             let mut at: u32 = 0;
             for _ in 0..in_part {
-                let len = *lens.next().ok_or(err("more shards in parts than bounds"))?;
-                let end = at.checked_add(len).ok_or(err("part too large"))?;
+                let len = *lens
+                    .next()
+                    .ok_or_else(|| err("more shards in parts than bounds"))?;
+                let end = at.checked_add(len).ok_or_else(|| err("part too large"))?;
                 shard_at.push((p, at, end));
                 at = end;
             }
@@ -225,26 +237,28 @@ impl Manifest {
         if shard_at.len() != shard_first.len() {
             return Err(err("fewer shards in parts than bounds"));
         }
-        let parts = r.len().ok_or(err("truncated"))?;
+        let parts = r.len().ok_or_else(|| err("truncated"))?;
         let mut doc_part_first: Vec<u32> =
             Vec::with_capacity(parts.min(bytes.len()).saturating_add(1));
         let mut first: u32 = 0;
         for _ in 0..parts {
             doc_part_first.push(first);
-            let docs = r.varint().ok_or(err("truncated"))?;
-            first = first.checked_add(docs).ok_or(err("too many documents"))?;
+            let docs = r.varint().ok_or_else(|| err("truncated"))?;
+            first = first
+                .checked_add(docs)
+                .ok_or_else(|| err("too many documents"))?;
         }
         if first != doc_count {
             return Err(err("documents in parts do not add up"));
         }
         doc_part_first.push(first);
-        let groups_n = r.len().ok_or(err("truncated"))?;
+        let groups_n = r.len().ok_or_else(|| err("truncated"))?;
         let mut groups: Vec<Vec<String>> = Vec::with_capacity(groups_n.min(bytes.len()));
         for _ in 0..groups_n {
-            let words_n = r.len().ok_or(err("truncated"))?;
+            let words_n = r.len().ok_or_else(|| err("truncated"))?;
             let mut words = Vec::with_capacity(words_n.min(bytes.len()));
             for _ in 0..words_n {
-                words.push(r.str().ok_or(err("truncated"))?.to_string());
+                words.push(r.str().ok_or_else(|| err("truncated"))?.to_string());
             }
             groups.push(words);
         }
@@ -401,23 +415,20 @@ fn for_each_term<'a>(
     shard: &'a [u8],
     mut f: impl FnMut(TermEntry<'a>) -> bool,
 ) -> Result<(), FormatError> {
-    let err = |what| FormatError {
-        file: name.to_string(),
-        what,
-    };
+    let err = |what| FormatError::new(name, what);
     let mut r = Reader::new(shard);
     r.magic(MAGIC_SHARD)
-        .ok_or(err("not a faqtory search shard"))?;
-    let scale = r.f32().ok_or(err("truncated"))?;
+        .ok_or_else(|| err("not a faqtory search shard"))?;
+    let scale = r.f32().ok_or_else(|| err("truncated"))?;
     if !scale.is_finite() || scale < 0.0 {
         return Err(err("bad impact scale"));
     }
-    let n = r.varint().ok_or(err("truncated"))?;
+    let n = r.varint().ok_or_else(|| err("truncated"))?;
     for _ in 0..n {
-        let term = r.str().ok_or(err("truncated"))?;
-        let count = r.varint().ok_or(err("truncated"))?;
-        let len = r.len().ok_or(err("truncated"))?;
-        let body = r.take(len).ok_or(err("truncated"))?;
+        let term = r.str().ok_or_else(|| err("truncated"))?;
+        let count = r.varint().ok_or_else(|| err("truncated"))?;
+        let len = r.len().ok_or_else(|| err("truncated"))?;
+        let body = r.take(len).ok_or_else(|| err("truncated"))?;
         if !f(TermEntry {
             term,
             count,
@@ -468,16 +479,13 @@ pub(crate) fn decode_postings(
     count: u32,
     mut f: impl FnMut(u32, u32),
 ) -> Result<(), FormatError> {
-    let err = |what| FormatError {
-        file: name.to_string(),
-        what,
-    };
+    let err = |what| FormatError::new(name, what);
     let mut r = Reader::new(body);
     let mut doc: u32 = 0;
     for _ in 0..count {
-        let d = r.varint().ok_or(err("truncated postings"))?;
-        doc = doc.checked_add(d).ok_or(err("doc id overflow"))?;
-        let q = r.varint().ok_or(err("truncated postings"))?;
+        let d = r.varint().ok_or_else(|| err("truncated postings"))?;
+        doc = doc.checked_add(d).ok_or_else(|| err("doc id overflow"))?;
+        let q = r.varint().ok_or_else(|| err("truncated postings"))?;
         f(doc, q);
     }
     Ok(())
@@ -498,12 +506,13 @@ pub struct DocMeta {
 
 /// Decodes one document's record (a piece of a docs part).
 pub fn decode_record(name: &str, bytes: &[u8]) -> Result<DocMeta, FormatError> {
-    let err = |what| FormatError {
-        file: name.to_string(),
-        what,
-    };
+    let err = |what| FormatError::new(name, what);
     let mut r = Reader::new(bytes);
-    let mut s = || r.str().map(str::to_string).ok_or(err("truncated record"));
+    let mut s = || {
+        r.str()
+            .map(str::to_string)
+            .ok_or_else(|| err("truncated record"))
+    };
     Ok(DocMeta {
         title: s()?,
         url: s()?,

@@ -19,6 +19,8 @@
 //!   of its slots. Documents matching every slot rank first, then by score,
 //!   then by document number ([`crate::rank_order`]).
 
+use std::borrow::Cow;
+
 use crate::engine::{Ranked, rank_order};
 use crate::synonyms::Synonyms;
 use crate::tokenize::{MAX_QUERY_CHARS, MAX_QUERY_TERMS, is_cjk, tokenize_with};
@@ -111,43 +113,161 @@ pub fn cut_best(list: Vec<(u32, f32)>, n: usize) -> Vec<(u32, f32)> {
 /// Ranks documents from each term's postings (`lists[i]` for
 /// `plan.terms[i]`, ascending by document, one entry per document): the best
 /// `limit`.
-pub fn combine(plan: &Plan, lists: &[Vec<(u32, f32)>], limit: usize) -> Vec<Ranked> {
-    let empty: Vec<(u32, f32)> = Vec::new();
-    let list = |k: &usize| lists.get(*k).unwrap_or(&empty);
-    let mut acc: Vec<(u32, f32, usize)> = Vec::new();
-    for slot in &plan.slots {
-        let mut slot_list: Vec<(u32, f32)> = Vec::new();
-        for alt in slot {
-            let mut terms = alt.iter();
-            let Some(first) = terms.next() else { continue };
-            let mut alt_list = list(first).clone();
-            for k in terms {
-                alt_list = intersect(&alt_list, list(k));
+///
+/// A document's score adds its slots' scores in slot order (and a slot's
+/// alternatives in order, an alternative's terms in order), so both engines
+/// sum the same floats in the same order. When at least `limit` documents
+/// match every slot, those are the best `limit` (they rank first), and only
+/// they are scored: the shortest slot's documents are looked up in the other
+/// slots. Otherwise every document of every slot is scored in one merge.
+pub fn combine<L: AsRef<[(u32, f32)]>>(plan: &Plan, lists: &[L], limit: usize) -> Vec<Ranked> {
+    let mut top = Top::new(limit);
+    if limit == 0 || plan.slots.is_empty() {
+        return top.ranked;
+    }
+    let list = |k: &usize| lists.get(*k).map_or(&[][..], AsRef::as_ref);
+    let slots: Vec<Cow<'_, [(u32, f32)]>> = plan
+        .slots
+        .iter()
+        .map(|slot| slot_postings(slot, list))
+        .collect();
+    let n_slots = slots.len();
+    // Documents matching every slot, driven by the shortest slot's list.
+    let driver = slots
+        .iter()
+        .enumerate()
+        .min_by_key(|(_, l)| l.len())
+        .map_or(0, |(i, _)| i);
+    let mut rest: Vec<&[(u32, f32)]> = slots.iter().map(|l| l.as_ref()).collect();
+    let mut all_count = 0usize;
+    for &(doc, own) in slots.get(driver).map_or(&[][..], |l| l.as_ref()) {
+        let mut score: Option<f32> = None;
+        let mut every = true;
+        for (j, l) in rest.iter_mut().enumerate() {
+            if j == driver {
+                score = Some(score.map_or(own, |a| a + own));
+                continue;
             }
-            slot_list = union(&slot_list, &alt_list);
+            *l = l.get(seek(l, doc)..).unwrap_or(&[]);
+            match l.first() {
+                Some(&(d, s)) if d == doc => score = Some(score.map_or(s, |a| a + s)),
+                _ => {
+                    every = false;
+                    break;
+                }
+            }
         }
-        acc = merge(acc, slot_list);
-    }
-    let n_slots = plan.slots.len();
-    // The best `limit`, kept in rank order by insertion (no sort: the sort
-    // routines are large in wasm).
-    let mut ranked: Vec<Ranked> = Vec::with_capacity(limit.min(acc.len()).saturating_add(1));
-    if limit == 0 {
-        return ranked;
-    }
-    for (doc, score, matched) in acc {
-        let r = Ranked {
-            doc,
-            score,
-            all: matched >= n_slots,
-        };
-        let pos = ranked.partition_point(|x| rank_order(x, &r) == std::cmp::Ordering::Less);
-        if pos < limit {
-            ranked.insert(pos, r);
-            ranked.truncate(limit);
+        if let (true, Some(score)) = (every, score) {
+            all_count = all_count.saturating_add(1);
+            top.push(Ranked {
+                doc,
+                score,
+                all: true,
+            });
         }
     }
-    ranked
+    if all_count >= limit {
+        return top.ranked;
+    }
+    // Fewer than `limit` match every slot: partial matches count too.
+    let mut top = Top::new(limit);
+    let mut rest: Vec<&[(u32, f32)]> = slots.iter().map(|l| l.as_ref()).collect();
+    while let Some(doc) = rest.iter().filter_map(|l| l.first().map(|p| p.0)).min() {
+        let mut score: Option<f32> = None;
+        let mut matched = 0usize;
+        for l in &mut rest {
+            if let Some(&(d, s)) = l.first()
+                && d == doc
+            {
+                score = Some(score.map_or(s, |a| a + s));
+                matched = matched.saturating_add(1);
+                *l = l.get(1..).unwrap_or(&[]);
+            }
+        }
+        if let Some(score) = score {
+            top.push(Ranked {
+                doc,
+                score,
+                all: matched >= n_slots,
+            });
+        }
+    }
+    top.ranked
+}
+
+/// A slot's postings: the sum of its matching alternatives, each the sum of
+/// its terms where all match. A slot of one term borrows that term's list.
+fn slot_postings<'a>(
+    slot: &[Vec<usize>],
+    list: impl Fn(&usize) -> &'a [(u32, f32)],
+) -> Cow<'a, [(u32, f32)]> {
+    if let [alt] = slot
+        && let [k] = alt.as_slice()
+    {
+        return Cow::Borrowed(list(k));
+    }
+    let mut slot_list: Vec<(u32, f32)> = Vec::new();
+    for alt in slot {
+        let mut terms = alt.iter();
+        let Some(first) = terms.next() else { continue };
+        let mut alt_list = list(first).to_vec();
+        for k in terms {
+            alt_list = intersect(&alt_list, list(k));
+        }
+        slot_list = union(&slot_list, &alt_list);
+    }
+    Cow::Owned(slot_list)
+}
+
+/// The first index of `list` (ascending by document) whose document is at
+/// least `doc`: a galloping search, cheap when it is near the start.
+fn seek(list: &[(u32, f32)], doc: u32) -> usize {
+    if list.first().is_none_or(|p| p.0 >= doc) {
+        return 0;
+    }
+    let mut hi = 2usize;
+    while list.get(hi.saturating_sub(1)).is_some_and(|p| p.0 < doc) {
+        hi = hi.saturating_mul(2);
+    }
+    // Everything before `hi / 2` is below `doc` (checked last round).
+    let lo = hi.checked_div(2).unwrap_or(0);
+    let window = list.get(lo..hi.min(list.len())).unwrap_or(&[]);
+    lo.saturating_add(window.partition_point(|p| p.0 < doc))
+}
+
+/// The best `limit` documents so far, kept in rank order by insertion (no
+/// sort: the sort routines are large in wasm).
+struct Top {
+    limit: usize,
+    ranked: Vec<Ranked>,
+}
+
+impl Top {
+    fn new(limit: usize) -> Self {
+        Top {
+            limit,
+            ranked: Vec::with_capacity(limit.min(1024).saturating_add(1)),
+        }
+    }
+
+    fn push(&mut self, r: Ranked) {
+        // Most documents rank below a full list's last: one comparison.
+        if self.ranked.len() >= self.limit
+            && self
+                .ranked
+                .last()
+                .is_none_or(|last| rank_order(&r, last) != std::cmp::Ordering::Less)
+        {
+            return;
+        }
+        let pos = self
+            .ranked
+            .partition_point(|x| rank_order(x, &r) == std::cmp::Ordering::Less);
+        if pos < self.limit {
+            self.ranked.insert(pos, r);
+            self.ranked.truncate(self.limit);
+        }
+    }
 }
 
 /// Documents in both, scores summed.
@@ -193,33 +313,6 @@ fn union(a: &[(u32, f32)], b: &[(u32, f32)]) -> Vec<(u32, f32)> {
     out
 }
 
-/// Merges one slot's postings into the per-document accumulator (score and
-/// slots matched); both ascending by document.
-fn merge(acc: Vec<(u32, f32, usize)>, list: Vec<(u32, f32)>) -> Vec<(u32, f32, usize)> {
-    let mut out = Vec::with_capacity(acc.len().saturating_add(list.len()));
-    let mut a = acc.into_iter().peekable();
-    let mut b = list.into_iter().peekable();
-    loop {
-        let next = match (a.peek(), b.peek()) {
-            (None, None) => break,
-            (Some(_), None) => a.next(),
-            (None, Some(_)) => b.next().map(|(d, s)| (d, s, 1)),
-            (Some(x), Some(y)) => match x.0.cmp(&y.0) {
-                std::cmp::Ordering::Less => a.next(),
-                std::cmp::Ordering::Greater => b.next().map(|(d, s)| (d, s, 1)),
-                std::cmp::Ordering::Equal => match (a.next(), b.next()) {
-                    (Some((d, s, n)), Some((_, t))) => Some((d, s + t, n.saturating_add(1))),
-                    _ => None,
-                },
-            },
-        };
-        if let Some(n) = next {
-            out.push(n);
-        }
-    }
-    out
-}
-
 /// Levenshtein distance over bytes (Latin words are ASCII but for a few),
 /// or `None` once it exceeds `max`.
 pub fn edit_distance(a: &[u8], b: &[u8], max: usize) -> Option<usize> {
@@ -248,7 +341,11 @@ pub fn edit_distance(a: &[u8], b: &[u8], max: usize) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::indexing_slicing, clippy::unwrap_used)]
+    #![allow(
+        clippy::indexing_slicing,
+        clippy::unwrap_used,
+        clippy::arithmetic_side_effects
+    )]
     use super::*;
 
     fn syn(groups: &[&[&str]]) -> Synonyms {
@@ -275,6 +372,113 @@ mod tests {
         let p = plan("ＣＶＭ", &s);
         assert_eq!(p.terms, vec!["云服", "服务", "务器", "cvm"]);
         assert_eq!(p.slots, vec![vec![vec![0, 1, 2], vec![3]]]);
+    }
+
+    /// The combine of commit 9ec049c, kept as the reference: a union per
+    /// slot, an accumulator merged slot by slot, every document ranked.
+    fn combine_reference(plan: &Plan, lists: &[Vec<(u32, f32)>], limit: usize) -> Vec<Ranked> {
+        fn merge(acc: Vec<(u32, f32, usize)>, list: Vec<(u32, f32)>) -> Vec<(u32, f32, usize)> {
+            let mut out = Vec::new();
+            let (mut a, mut b) = (acc.into_iter().peekable(), list.into_iter().peekable());
+            loop {
+                let next = match (a.peek(), b.peek()) {
+                    (None, None) => break,
+                    (Some(_), None) => a.next(),
+                    (None, Some(_)) => b.next().map(|(d, s)| (d, s, 1)),
+                    (Some(x), Some(y)) => match x.0.cmp(&y.0) {
+                        std::cmp::Ordering::Less => a.next(),
+                        std::cmp::Ordering::Greater => b.next().map(|(d, s)| (d, s, 1)),
+                        std::cmp::Ordering::Equal => {
+                            let ((d, s, n), (_, t)) = (a.next().unwrap(), b.next().unwrap());
+                            Some((d, s + t, n + 1))
+                        }
+                    },
+                };
+                out.extend(next);
+            }
+            out
+        }
+        let mut acc: Vec<(u32, f32, usize)> = Vec::new();
+        for slot in &plan.slots {
+            let mut slot_list: Vec<(u32, f32)> = Vec::new();
+            for alt in slot {
+                let Some((first, more)) = alt.split_first() else {
+                    continue;
+                };
+                let mut alt_list = lists[*first].clone();
+                for k in more {
+                    alt_list = intersect(&alt_list, &lists[*k]);
+                }
+                slot_list = union(&slot_list, &alt_list);
+            }
+            acc = merge(acc, slot_list);
+        }
+        let mut ranked: Vec<Ranked> = acc
+            .into_iter()
+            .map(|(doc, score, n)| Ranked {
+                doc,
+                score,
+                all: n >= plan.slots.len(),
+            })
+            .collect();
+        ranked.sort_by(rank_order);
+        ranked.truncate(limit);
+        ranked
+    }
+
+    /// Random postings: ascending, one per document, scores on a coarse
+    /// grid so that sums tie and rounding differs by order.
+    fn random_lists(seed: &mut u64, terms: usize, docs: u32) -> Vec<Vec<(u32, f32)>> {
+        fn next(seed: &mut u64) -> u64 {
+            *seed ^= *seed << 13;
+            *seed ^= *seed >> 7;
+            *seed ^= *seed << 17;
+            *seed
+        }
+        let mut lists = Vec::new();
+        for _ in 0..terms {
+            let density = next(seed) % 100;
+            let mut list = Vec::new();
+            for d in 0..docs {
+                if next(seed) % 100 < density {
+                    list.push((d, (next(seed) % 50) as f32 * 0.1 + 0.01));
+                }
+            }
+            lists.push(list);
+        }
+        lists
+    }
+
+    #[test]
+    fn combine_matches_the_reference_bit_for_bit() {
+        let s = syn(&[&["退款", "退费"], &["云服务器", "cvm"]]);
+        let queries = [
+            "a",
+            "a b",
+            "a b c d",
+            "a b c d e f g h",
+            "退款规则",
+            "退费 cvm 规则",
+            "云服务器 退款 a",
+        ];
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        for q in queries {
+            let p = plan(q, &s);
+            for round in 0..60 {
+                let docs = [5, 40, 300, 3000][round % 4];
+                let lists = random_lists(&mut seed, p.terms.len(), docs);
+                for limit in [0, 1, 3, 8, 10, 100, 10_000] {
+                    let got = combine(&p, &lists, limit);
+                    let want = combine_reference(&p, &lists, limit);
+                    let bits = |r: &[Ranked]| -> Vec<(u32, u32, bool)> {
+                        r.iter()
+                            .map(|x| (x.doc, x.score.to_bits(), x.all))
+                            .collect()
+                    };
+                    assert_eq!(bits(&got), bits(&want), "{q} docs {docs} limit {limit}");
+                }
+            }
+        }
     }
 
     #[test]

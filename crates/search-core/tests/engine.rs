@@ -34,11 +34,23 @@ fn export_with(
     part_bytes: usize,
     synonyms: &search_core::Synonyms,
 ) -> Vec<(String, Vec<u8>)> {
+    export_build(terms, docs, shard_bytes, part_bytes, synonyms, "b1d")
+}
+
+/// [`export_with`] under a build id.
+fn export_build(
+    terms: &[(&str, &[(u32, f32)])],
+    docs: &[DocMeta],
+    shard_bytes: usize,
+    part_bytes: usize,
+    synonyms: &search_core::Synonyms,
+    build_id: &str,
+) -> Vec<(String, Vec<u8>)> {
     let params = ExportParams {
         shard_bytes,
         part_bytes,
     };
-    let mut ex = Exporter::new(&params, "b1d");
+    let mut ex = Exporter::new(&params, build_id);
     let mut sorted = terms.to_vec();
     sorted.sort_by(|a, b| a.0.cmp(b.0));
     let mut files = Vec::new();
@@ -361,4 +373,61 @@ fn every_document_is_found_across_parts_and_offset_blocks() {
             assert_eq!(hits[0].meta, docs[i], "{w}: {fetched:?}");
         }
     }
+}
+
+#[test]
+fn kept_postings_rank_as_decoded_ones_and_go_with_their_build() {
+    let docs: Vec<DocMeta> = ["退款规则", "退款规则说明", "规则"]
+        .iter()
+        .map(|t| meta(t))
+        .collect();
+    let none = search_core::Synonyms::none();
+    // Build a1 ranks document 0 first, build b2 (same terms) document 1.
+    let a = export_build(
+        &[
+            ("退款", &[(0, 9.0), (1, 1.0)]),
+            ("款规", &[(0, 1.0), (1, 1.0)]),
+            ("规则", &[(0, 1.0), (1, 1.0), (2, 4.0)]),
+        ],
+        &docs,
+        1,
+        64,
+        &none,
+        "a1",
+    );
+    let b = export_build(
+        &[
+            ("退款", &[(0, 1.0), (1, 9.0)]),
+            ("款规", &[(0, 1.0), (1, 1.0)]),
+            ("规则", &[(0, 1.0), (1, 1.0), (2, 4.0)]),
+        ],
+        &docs,
+        1,
+        64,
+        &none,
+        "b2",
+    );
+    let mut e = Engine::new();
+    let (decoded, _, _) = run(&mut e, &a, "退款规则", 10);
+    let order = |h: &[search_core::Hit]| h.iter().map(|h| h.doc).collect::<Vec<u32>>();
+    assert_eq!(order(&decoded), vec![0, 1, 2]);
+    // Again, from the postings the engine kept: nothing fetched, the same
+    // hits, and the same for a query that shares some terms.
+    let (kept, rounds, _) = run(&mut e, &a, "退款规则", 10);
+    assert_eq!((rounds, &kept), (0, &decoded));
+    let (part, _, _) = run(&mut e, &a, "规则 退款", 2);
+    let (part_fresh, _, _) = run(&mut Engine::new(), &a, "规则 退款", 2);
+    assert_eq!(part, part_fresh);
+    // Another build's manifest drops the old build's pieces and postings:
+    // its own shards are fetched and rank as a fresh engine ranks them.
+    e.put("manifest.bin", fetch(&b, "manifest.bin"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (other, rounds, fetched) = run(&mut e, &b, "退款规则", 10);
+    assert!(
+        rounds > 0 && fetched.iter().all(|n| n.starts_with("b2/")),
+        "{fetched:?}"
+    );
+    let (other_fresh, _, _) = run(&mut Engine::new(), &b, "退款规则", 10);
+    assert_eq!(other, other_fresh);
+    assert_eq!(order(&other), vec![1, 0, 2]);
 }

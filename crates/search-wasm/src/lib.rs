@@ -104,7 +104,7 @@ pub unsafe extern "C" fn fq_search(q: *const u8, q_len: usize, limit: u32) -> us
     // SAFETY: forwarded caller contract.
     let q = std::str::from_utf8(unsafe { bytes(q, q_len) }).unwrap_or("");
     let limit = usize::try_from(limit).unwrap_or(10).min(100);
-    let step = ENGINE.with(|e| e.borrow().search(q, limit));
+    let step = ENGINE.with(|e| e.borrow_mut().search(q, limit));
     let mut s = String::new();
     match step {
         Err(e) => {
