@@ -366,6 +366,19 @@ fn load_language(
             );
         }
     }
+    // Past the link index a build needs of an outline only how many
+    // questions it has (the renderer takes anchors and titles from each
+    // page's rendering): its strings go, some 200 MB at a million
+    // questions. The preview keeps them to compare edits.
+    if !opts.keep_sources {
+        for p in &mut pages {
+            p.outline.anchors = Vec::new();
+            for q in &mut p.outline.questions {
+                q.id = String::new();
+                q.title_text = String::new();
+            }
+        }
+    }
     let mut sources = PageSources {
         fs,
         links: index,
@@ -398,6 +411,9 @@ fn load_language(
         if !opts.keep_sources {
             for s in &mut p.doc.sections {
                 s.html = String::new();
+                if let Some(q) = &mut s.question {
+                    q.title_html = String::new();
+                }
             }
         }
     });
