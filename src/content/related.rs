@@ -27,7 +27,7 @@ pub fn compute(pages: &mut [Page]) {
     // build's peak (heaptrack: 66 MB of 146 MB at 1,000 pages).
     let mut vocab: HashMap<String, u32> = HashMap::new();
     let mut names: Vec<String> = Vec::new();
-    let mut questions: Vec<(usize, usize, Vec<u32>)> = Vec::new();
+    let mut questions: Vec<(usize, usize, Box<[u32]>)> = Vec::new();
     // Tokenizing is the costly part: done on every core, a batch of pages
     // at a time so the tokens' strings never pile up before interning.
     for (batch_no, batch) in pages.chunks(TOKENIZE_BATCH).enumerate() {
@@ -61,7 +61,10 @@ pub fn compute(pages: &mut [Page]) {
                     .collect();
                 toks.sort_unstable();
                 toks.dedup();
-                questions.push((first + k, i, toks));
+                // Exactly as long as the distinct tokens: `dedup` leaves
+                // the capacity of every token, repeats and all, and a
+                // million questions hold these at once.
+                questions.push((first + k, i, toks.into_boxed_slice()));
             }
         }
     }
@@ -98,7 +101,7 @@ pub fn compute(pages: &mut [Page]) {
         .collect();
     // Only the kept tokens are needed from here on.
     for q in &mut questions {
-        q.2 = Vec::new();
+        q.2 = Box::default();
     }
     // Questions by kept token, as u32 (a token is kept by at most `cap`
     // questions).
