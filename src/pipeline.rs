@@ -9,7 +9,6 @@ use std::time::{Duration, Instant};
 use crate::config::Config;
 use crate::content::{self, LoadOptions};
 use crate::diag::{Diagnostic, Severity};
-use crate::markdown::Question;
 use crate::model::{Page, Site};
 use crate::output::{self, Ledger, MemorySink, OutputFile, OutputLock, Sink, StagedDir};
 use crate::progress::Progress;
@@ -551,43 +550,86 @@ fn sorted(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
 /// One search document per question, and one per article (a page without
 /// questions), with URLs under the site's root path.
 pub fn search_docs(site: &Site) -> Vec<SearchDoc> {
-    docs_with_bodies(site, |p, q| match q {
-        Some(q) => q.answer_text.clone(),
-        None => p.doc.text.clone(),
-    })
+    let pages = site
+        .pages
+        .iter()
+        .map(|p| {
+            let bodies = match p.is_article() {
+                true => vec![p.doc.text.clone()],
+                false => p.doc.questions().map(|q| q.answer_text.clone()).collect(),
+            };
+            PageDocs::new(site, p, bodies)
+        })
+        .collect();
+    docs_of(pages, site).collect()
 }
 
-/// The search documents of `site`, made one at a time as the index asks
-/// for them, each body moved out of the model (the answers' and articles'
-/// texts are left empty). A page's title, category and URL are held once
-/// per page, not once per question: at a million questions those copies
-/// were some 300 MB of a build's peak.
+/// [`search_docs`], made one at a time as the index asks for them, each
+/// body moved out of the model (the answers' and articles' texts are left
+/// empty). A page's title, category and URL are held once per page until
+/// then, not once per question: at a million questions those copies were
+/// about 200 MB of a build's peak.
 fn take_search_docs(site: &mut Site) -> impl Iterator<Item = SearchDoc> + Send + use<> {
-    let lang = crate::config::lang_code(site.lang).to_owned();
     let mut pages: Vec<PageDocs> = Vec::with_capacity(site.pages.len());
     for i in 0..site.pages.len() {
-        let (category, url) = page_place(site, &site.pages[i]);
         let p = &mut site.pages[i];
-        let entries = match p.is_article() {
-            true => vec![(p.title.clone(), None, std::mem::take(&mut p.doc.text))],
+        let bodies = match p.is_article() {
+            true => vec![std::mem::take(&mut p.doc.text)],
             false => p
                 .doc
                 .sections
                 .iter_mut()
                 .filter_map(|s| s.question.as_mut())
-                .map(|q| {
-                    let body = std::mem::take(&mut q.answer_text);
-                    (q.title_text.clone(), Some(q.id.clone()), body)
-                })
+                .map(|q| std::mem::take(&mut q.answer_text))
                 .collect(),
         };
-        pages.push(PageDocs {
-            page_title: p.title.clone(),
-            category,
-            url,
-            entries,
-        });
+        pages.push(PageDocs::new(site, &site.pages[i], bodies));
     }
+    docs_of(pages, site)
+}
+
+/// One page's search documents before they are made: (title, question
+/// anchor, body) per document.
+struct PageDocs {
+    page_title: String,
+    category: String,
+    url: String,
+    entries: Vec<(String, Option<String>, String)>,
+}
+
+impl PageDocs {
+    /// `bodies`: an article's text, or each question's answer in order.
+    fn new(site: &Site, p: &Page, bodies: Vec<String>) -> PageDocs {
+        let category: Vec<&str> = site
+            .category_chain(p.category)
+            .iter()
+            .map(|c| c.title.as_str())
+            .collect();
+        let entries = match p.is_article() {
+            true => bodies
+                .into_iter()
+                .map(|b| (p.title.clone(), None, b))
+                .collect(),
+            false => p
+                .doc
+                .questions()
+                .zip(bodies)
+                .map(|(q, b)| (q.title_text.clone(), Some(q.id.clone()), b))
+                .collect(),
+        };
+        PageDocs {
+            page_title: p.title.clone(),
+            category: category.join(" / "),
+            // The page folder as a URL (a file named `a b.md` is `a%20b/`).
+            url: format!("{}{}", site.root_path, content::links::encode_path(&p.path)),
+            entries,
+        }
+    }
+}
+
+/// The documents of `pages` in order, each made when it is asked for.
+fn docs_of(pages: Vec<PageDocs>, site: &Site) -> impl Iterator<Item = SearchDoc> + Send + use<> {
+    let lang = crate::config::lang_code(site.lang).to_owned();
     pages.into_iter().flat_map(move |page| {
         let lang = lang.clone();
         let PageDocs {
@@ -610,61 +652,4 @@ fn take_search_docs(site: &mut Site) -> impl Iterator<Item = SearchDoc> + Send +
                 lang: lang.clone(),
             })
     })
-}
-
-/// One page's search documents before they are made: (title, question
-/// anchor, body) per document.
-struct PageDocs {
-    page_title: String,
-    category: String,
-    url: String,
-    entries: Vec<(String, Option<String>, String)>,
-}
-
-/// A page's category (its titles from the top, joined) and URL, as search
-/// results show them.
-fn page_place(site: &Site, p: &Page) -> (String, String) {
-    let category: Vec<&str> = site
-        .category_chain(p.category)
-        .iter()
-        .map(|c| c.title.as_str())
-        .collect();
-    // The page folder as a URL (a file named `a b.md` is `a%20b/`).
-    let url = format!("{}{}", site.root_path, content::links::encode_path(&p.path));
-    (category.join(" / "), url)
-}
-
-/// The search documents of `site`, in page order, each body from `body`
-/// (called with the page and, unless it is an article, the question).
-fn docs_with_bodies(
-    site: &Site,
-    mut body: impl FnMut(&Page, Option<&Question>) -> String,
-) -> Vec<SearchDoc> {
-    let lang = crate::config::lang_code(site.lang).to_owned();
-    let mut docs = Vec::new();
-    for p in &site.pages {
-        let (category, url) = page_place(site, p);
-        if p.is_article() {
-            docs.push(SearchDoc {
-                title: p.title.clone(),
-                body: body(p, None),
-                page_title: p.title.clone(),
-                category,
-                url,
-                lang: lang.clone(),
-            });
-            continue;
-        }
-        for q in p.doc.questions() {
-            docs.push(SearchDoc {
-                title: q.title_text.clone(),
-                body: body(p, Some(q)),
-                page_title: p.title.clone(),
-                category: category.clone(),
-                url: format!("{url}#{}", q.id),
-                lang: lang.clone(),
-            });
-        }
-    }
-    docs
 }
