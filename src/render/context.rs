@@ -270,9 +270,6 @@ pub struct ListPager {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct QuestionGroup {
-    /// The category (groups on one list page follow each other).
-    #[serde(skip)]
-    pub category: crate::model::CategoryId,
     /// Category path titles joined (`云市场 / 常见问题`), or the site title.
     pub title: String,
     pub url: String,

@@ -521,29 +521,31 @@ impl Renderer {
             .unwrap_or_else(|| "All questions".into());
         let lists = question_lists(site, QUESTIONS_PER_LIST);
         let count = lists.len();
-        let list_path = question_list_path;
         // One list page at a time: a site of a million questions is 500
         // pages of 2,000, never one context (or one file) of them all.
         for (k, list) in lists.iter().enumerate() {
             let mut groups: Vec<QuestionGroup> = Vec::new();
+            let mut group_of: Option<CategoryId> = None;
             for &(c, p) in list {
                 let page = self.page_summary(&site.pages[p], usize::MAX);
                 match groups.last_mut() {
-                    Some(g) if g.category == c => g.pages.push(page),
-                    _ => groups.push(QuestionGroup {
-                        category: c,
-                        title: self.category_path_title(site, c),
-                        url: self.url(&site.categories[c].path),
-                        pages: vec![page],
-                    }),
+                    Some(g) if group_of == Some(c) => g.pages.push(page),
+                    _ => {
+                        group_of = Some(c);
+                        groups.push(QuestionGroup {
+                            title: self.category_path_title(site, c),
+                            url: self.url(&site.categories[c].path),
+                            pages: vec![page],
+                        });
+                    }
                 }
             }
-            let path = list_path(k);
+            let path = question_list_path(k);
             let pager = (count > 1).then(|| ListPager {
                 number: k + 1,
                 count,
-                prev: k.checked_sub(1).map(|j| self.url(&list_path(j))),
-                next: (k + 1 < count).then(|| self.url(&list_path(k + 1))),
+                prev: k.checked_sub(1).map(|j| self.url(&question_list_path(j))),
+                next: (k + 1 < count).then(|| self.url(&question_list_path(k + 1))),
             });
             let ctx = QuestionsContext {
                 site: &self.site_ctx,
@@ -945,8 +947,8 @@ fn dedup(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
 /// questions: `questions/`, then `questions/2/`, ….
 pub fn question_list_path(k: usize) -> String {
     match k {
-        0 => "questions/".to_owned(),
-        k => format!("questions/{}/", k + 1),
+        0 => urls::QUESTIONS_DIR.to_owned(),
+        k => format!("{}{}/", urls::QUESTIONS_DIR, k + 1),
     }
 }
 
