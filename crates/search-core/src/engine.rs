@@ -250,16 +250,15 @@ impl Engine {
         }
     }
 
-    /// A term's postings, cached or from the fetched shards (empty when
-    /// absent).
-    fn postings(&self, m: &Manifest, term: &str) -> Result<Vec<(u32, f32)>, FormatError> {
+    /// Whether a term has postings in the fetched shards (its cached list,
+    /// else its shard decoded).
+    fn has_postings(&self, m: &Manifest, term: &str) -> Result<bool, FormatError> {
         if let Some(c) = self.cached(term) {
-            return Ok(c.postings.clone());
+            return Ok(!c.postings.is_empty());
         }
         Ok(self
             .decode(m, term)?
-            .map(|c| c.postings)
-            .unwrap_or_default())
+            .is_some_and(|c| !c.postings.is_empty()))
     }
 
     /// Decodes a term's postings from its fetched shard; `None` when the
@@ -347,7 +346,7 @@ impl Engine {
         // (distance, document count, term)
         let mut found: Vec<(usize, u32, String)> = Vec::new();
         for t in &p.terms {
-            if self.postings(m, t).is_ok_and(|l| !l.is_empty()) {
+            if self.has_postings(m, t).unwrap_or(false) {
                 continue;
             }
             let Some(name) = m.shard_of(t).and_then(|s| m.shard_piece(s)) else {
