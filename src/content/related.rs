@@ -4,12 +4,19 @@
 //! query. Cost stays near-linear: each question keeps only its most
 //! distinctive tokens, and tokens too common to tell questions apart are
 //! skipped.
+//!
+//! Two passes over the questions, each tokenizing them again: the first
+//! counts in how many questions each token occurs, the second keeps each
+//! question's rarest tokens. Tokenizing twice costs less than holding every
+//! question's tokens between the passes (at 100,000 pages that list was
+//! the peak of the whole build).
 
 use std::collections::HashMap;
 
 use rayon::prelude::*;
 
-use crate::model::{Page, RelatedQuestion};
+use crate::markdown::Question;
+use crate::model::{Page, PageId, RelatedQuestion};
 
 /// How many related questions each question gets.
 pub const RELATED_PER_QUESTION: usize = 3;
@@ -17,107 +24,45 @@ pub const RELATED_PER_QUESTION: usize = 3;
 const TOKENS_PER_QUESTION: usize = 12;
 /// Answer text considered, in characters (the start says what it is about).
 const ANSWER_CHARS: usize = 200;
-/// Pages tokenized side by side before their tokens are interned.
+/// Pages tokenized side by side before their tokens are counted or kept.
 const TOKENIZE_BATCH: usize = 256;
 
 /// Fills `related` on every page: for its i-th question, `related[i]`.
 pub fn compute(pages: &mut [Page]) {
-    // Every question: (page, index on page, distinct token ids). Tokens are
-    // interned: at 10,000 pages a `String` per token per question was the
-    // build's peak (heaptrack: 66 MB of 146 MB at 1,000 pages).
-    let mut vocab: HashMap<String, u32> = HashMap::new();
-    let mut names: Vec<String> = Vec::new();
-    let mut questions: Vec<(usize, usize, Box<[u32]>)> = Vec::new();
-    // Tokenizing is the costly part: done on every core, a batch of pages
-    // at a time so the tokens' strings never pile up before interning.
-    for (batch_no, batch) in pages.chunks(TOKENIZE_BATCH).enumerate() {
-        let first = batch_no * TOKENIZE_BATCH;
-        let tokenized: Vec<Vec<Vec<String>>> = batch
-            .par_iter()
-            .map(|page| {
-                page.doc
-                    .questions()
-                    .map(|q| {
-                        let answer: String = q.answer_text.chars().take(ANSWER_CHARS).collect();
-                        search_core::tokenize(&format!("{} {answer}", q.title_text))
-                            .into_iter()
-                            .map(|t| t.text)
-                            .collect()
-                    })
-                    .collect()
-            })
-            .collect();
-        for (k, page_questions) in tokenized.into_iter().enumerate() {
-            for (i, words) in page_questions.into_iter().enumerate() {
-                let mut toks: Vec<u32> = words
-                    .into_iter()
-                    .map(|w| {
-                        let next = names.len() as u32;
-                        *vocab.entry(w).or_insert_with_key(|k| {
-                            names.push(k.clone());
-                            next
-                        })
-                    })
-                    .collect();
-                toks.sort_unstable();
-                toks.dedup();
-                // Exactly as long as the distinct tokens: `dedup` leaves
-                // the capacity of every token, repeats and all, and a
-                // million questions hold these at once.
-                questions.push((first + k, i, toks.into_boxed_slice()));
-            }
-        }
-    }
-    drop(vocab);
-    let n = questions.len();
+    let counts = count_tokens(pages);
+    let n = counts.questions;
     if n < 2 {
         return;
-    }
-    let mut df: Vec<u32> = vec![0; names.len()];
-    for (_, _, toks) in &questions {
-        for &t in toks {
-            if let Some(d) = df.get_mut(t as usize) {
-                *d += 1;
-            }
-        }
     }
     // A token in more than this many questions says little about any one.
     let cap = (n / 20).clamp(8, 64) as u32;
     let idf = |t: u32| -> Option<f32> {
-        let d = *df.get(t as usize)?;
+        let d = *counts.df.get(t as usize)?;
         (d >= 2 && d <= cap).then(|| ((n as f32) / d as f32).ln())
     };
-    let name = |t: u32| names.get(t as usize).map_or("", String::as_str);
-    // Token ids and weights, not names: 8 bytes a token, where a `&str`
-    // and its weight took 24 (a million questions keep 12 each).
-    let kept: Vec<Vec<(u32, f32)>> = questions
-        .par_iter()
-        .map(|(_, _, toks)| {
-            let mut w: Vec<(u32, f32)> = toks.iter().filter_map(|&t| Some((t, idf(t)?))).collect();
-            w.sort_by(|a, b| b.1.total_cmp(&a.1).then(name(a.0).cmp(name(b.0))));
-            w.truncate(TOKENS_PER_QUESTION);
-            w
-        })
-        .collect();
-    // Only the kept tokens are needed from here on.
-    for q in &mut questions {
-        q.2 = Box::default();
-    }
+    let kept = keep_rarest(pages, &counts, idf);
+    let tokens = counts.df.len();
+    drop(counts);
     // Questions by kept token, as u32 (a token is kept by at most `cap`
     // questions).
-    let mut postings: Vec<Vec<u32>> = vec![Vec::new(); names.len()];
-    for (q, toks) in kept.iter().enumerate() {
-        for &(t, _) in toks {
+    let mut postings: Vec<Vec<u32>> = vec![Vec::new(); tokens];
+    for q in 0..n {
+        for &(t, _) in kept.of(q) {
             if let Some(list) = postings.get_mut(t as usize) {
                 list.push(q as u32);
             }
         }
     }
-    let best: Vec<Vec<usize>> = (0..n)
+    let at: Vec<(PageId, usize)> = pages
+        .iter()
+        .enumerate()
+        .flat_map(|(p, page)| (0..page.doc.questions().count()).map(move |i| (p, i)))
+        .collect();
+    let best: Vec<Vec<RelatedQuestion>> = (0..n)
         .into_par_iter()
         .map(|q| {
             let mut scores: HashMap<usize, f32> = HashMap::new();
-            for &(t, w) in &kept[q] {
+            for &(t, w) in kept.of(q) {
                 for &other in postings.get(t as usize).map_or(&[][..], Vec::as_slice) {
                     let other = other as usize;
                     if other != q {
@@ -127,32 +72,147 @@ pub fn compute(pages: &mut [Page]) {
             }
             let mut ranked: Vec<(usize, f32)> = scores.into_iter().collect();
             ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            // By position: a `String` each for the title, page and anchor
+            // was 10 MB of the heap at 2,000 pages, held for the whole build.
             ranked
                 .into_iter()
                 .take(RELATED_PER_QUESTION)
-                .map(|(o, _)| o)
+                .filter_map(|(o, _)| at.get(o))
+                .map(|&(page, question)| RelatedQuestion { page, question })
                 .collect()
         })
         .collect();
+    drop(postings);
+    drop(kept);
     for page in pages.iter_mut() {
         page.related = vec![Vec::new(); page.doc.questions().count()];
     }
-    for (q, others) in best.into_iter().enumerate() {
-        let (p, i, _) = &questions[q];
-        // By position: a `String` each for the title, page and anchor was
-        // 10 MB of the heap at 2,000 pages, held for the whole build.
-        let list: Vec<RelatedQuestion> = others
-            .into_iter()
-            .map(|o| {
-                let (op, oi, _) = &questions[o];
-                RelatedQuestion {
-                    page: *op,
-                    question: *oi,
-                }
-            })
-            .collect();
-        if let Some(slot) = pages[*p].related.get_mut(*i) {
+    for (&(p, i), list) in at.iter().zip(best) {
+        if let Some(slot) = pages.get_mut(p).and_then(|page| page.related.get_mut(i)) {
             *slot = list;
         }
     }
+}
+
+/// The first pass: every distinct token, and in how many questions it is.
+struct TokenCounts {
+    /// Token text → id. Interned: a `String` per token per question was
+    /// the peak at 10,000 pages (heaptrack: 66 MB of 146 MB at 1,000).
+    ids: HashMap<String, u32>,
+    /// By id: the number of questions holding the token.
+    df: Vec<u32>,
+    /// By id: the token's place among all tokens sorted by text, so ties
+    /// break the same way on every run without keeping the texts twice.
+    rank: Vec<u32>,
+    /// How many questions there are.
+    questions: usize,
+}
+
+fn count_tokens(pages: &[Page]) -> TokenCounts {
+    let mut ids: HashMap<String, u32> = HashMap::new();
+    let mut df: Vec<u32> = Vec::new();
+    let mut questions = 0;
+    // Tokenizing is the costly part: done on every core, a batch of pages
+    // at a time so the tokens' strings never pile up.
+    for batch in pages.chunks(TOKENIZE_BATCH) {
+        let words: Vec<Vec<Vec<String>>> = batch
+            .par_iter()
+            .map(|page| page.doc.questions().map(distinct_words).collect())
+            .collect();
+        for question in words.into_iter().flatten() {
+            questions += 1;
+            for word in question {
+                let next = df.len() as u32;
+                let id = *ids.entry(word).or_insert(next);
+                if id == next {
+                    df.push(0);
+                }
+                if let Some(d) = df.get_mut(id as usize) {
+                    *d += 1;
+                }
+            }
+        }
+    }
+    let mut by_text: Vec<(&str, u32)> = ids.iter().map(|(w, &id)| (w.as_str(), id)).collect();
+    by_text.sort_unstable();
+    let mut rank = vec![0; df.len()];
+    for (place, (_, id)) in by_text.into_iter().enumerate() {
+        if let Some(r) = rank.get_mut(id as usize) {
+            *r = place as u32;
+        }
+    }
+    TokenCounts {
+        ids,
+        df,
+        rank,
+        questions,
+    }
+}
+
+/// Every question's kept tokens and their weights, end to end.
+struct Kept {
+    tokens: Vec<(u32, f32)>,
+    /// Question q's tokens are `tokens[starts[q]..starts[q + 1]]`.
+    starts: Vec<usize>,
+}
+
+impl Kept {
+    fn of(&self, q: usize) -> &[(u32, f32)] {
+        match (self.starts.get(q), self.starts.get(q + 1)) {
+            (Some(&a), Some(&b)) => self.tokens.get(a..b).unwrap_or_default(),
+            _ => &[],
+        }
+    }
+}
+
+/// The second pass: each question's rarest tokens that are still telling.
+fn keep_rarest(
+    pages: &[Page],
+    counts: &TokenCounts,
+    idf: impl Fn(u32) -> Option<f32> + Sync,
+) -> Kept {
+    let rank = |t: u32| counts.rank.get(t as usize).copied().unwrap_or(u32::MAX);
+    let mut kept = Kept {
+        tokens: Vec::new(),
+        starts: vec![0],
+    };
+    for batch in pages.chunks(TOKENIZE_BATCH) {
+        let lists: Vec<Vec<Vec<(u32, f32)>>> = batch
+            .par_iter()
+            .map(|page| {
+                page.doc
+                    .questions()
+                    .map(|q| {
+                        let mut w: Vec<(u32, f32)> = distinct_words(q)
+                            .iter()
+                            .filter_map(|word| {
+                                let t = *counts.ids.get(word)?;
+                                Some((t, idf(t)?))
+                            })
+                            .collect();
+                        w.sort_by(|a, b| b.1.total_cmp(&a.1).then(rank(a.0).cmp(&rank(b.0))));
+                        w.truncate(TOKENS_PER_QUESTION);
+                        w
+                    })
+                    .collect()
+            })
+            .collect();
+        for list in lists.into_iter().flatten() {
+            kept.tokens.extend(list);
+            kept.starts.push(kept.tokens.len());
+        }
+    }
+    kept
+}
+
+/// The distinct tokens of a question's title and the start of its answer.
+fn distinct_words(q: &Question) -> Vec<String> {
+    let answer: String = q.answer_text.chars().take(ANSWER_CHARS).collect();
+    let mut words: Vec<String> = search_core::tokenize(&format!("{} {answer}", q.title_text))
+        .into_iter()
+        .map(|t| t.text)
+        .collect();
+    words.sort_unstable();
+    words.dedup();
+    words
 }
