@@ -265,10 +265,6 @@ pub fn render_into(
                 )
             })
         };
-        // What loading freed (every page's source, the first rendering's
-        // HTML) sits in the arenas of the threads that freed it; rendering
-        // and indexing would grow beside it.
-        give_back_freed_memory();
         // Indexing runs on a thread of its own, not on a rayon worker: a
         // worker would sit blocked while tantivy's thread does the work,
         // leaving rendering one worker of two (a whole-build perf profile
@@ -283,12 +279,7 @@ pub fn render_into(
                 }
                 Keep::Counts => {
                     let page_doc = |p: &Page| sources.render(p, &widgets);
-                    let d = renderer.render_site_streaming(site, &page_doc, &put);
-                    // The model is gone: give its memory back before the
-                    // search export, still to come on the indexing
-                    // thread, grows in an arena of its own.
-                    give_back_freed_memory();
-                    d
+                    renderer.render_site_streaming(site, &page_doc, &put)
                 }
             };
             let _ = rendered.send(());
@@ -318,19 +309,6 @@ pub fn render_into(
         }
     }
     Some(made)
-}
-
-/// Returns the memory freed so far to the system. glibc keeps freed memory
-/// in the arena of the thread that freed it, for that thread to reuse: what
-/// the loading threads freed stayed resident while rendering and indexing,
-/// on other threads, grew beside it.
-fn give_back_freed_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim takes no pointers; it locks and trims glibc's own
-    // arenas and is safe to call from any thread at any time.
-    unsafe {
-        libc::malloc_trim(0);
-    }
 }
 
 /// What made the rendered pages and theme files (clash messages).
