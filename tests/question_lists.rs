@@ -88,3 +88,35 @@ fn a_small_question_list_stays_one_page() {
     );
     assert!(!site.path("public/questions/2").exists());
 }
+
+/// The text of a page's `<title>`.
+fn title_of(html: &str) -> &str {
+    let start = html.find("<title>").expect("a <title>") + "<title>".len();
+    let len = html[start..].find("</title>").expect("a </title>");
+    &html[start..start + len]
+}
+
+/// Regression: every list page after the first carried the first one's
+/// `<title>`, so tabs, bookmarks and search results could not tell them
+/// apart. Both bundled themes.
+#[test]
+fn each_question_list_page_has_its_own_title() {
+    for theme in ["default", "console"] {
+        let site = big_site();
+        site.write(
+            "site.yaml",
+            format!("title: 大站\nbase_url: https://help.test\ntheme: {theme}\n"),
+        );
+        let out = site.run(&["build"]);
+        assert!(out.status.success(), "{theme}: build failed:\n{}", stderr(&out));
+        let html: Vec<String> = ["questions/", "questions/2/", "questions/3/"]
+            .iter()
+            .map(|l| read(&site, &format!("public/{l}index.html")))
+            .collect();
+        let titles: Vec<&str> = html.iter().map(|h| title_of(h)).collect();
+        assert!(!titles[0].contains("/ 3)"), "{theme}: {titles:?}");
+        assert!(titles[1].contains("(2 / 3)"), "{theme}: {titles:?}");
+        assert!(titles[2].contains("(3 / 3)"), "{theme}: {titles:?}");
+        assert!(titles.iter().all(|t| t.contains("大站")), "{theme}: {titles:?}");
+    }
+}
