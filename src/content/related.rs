@@ -11,8 +11,7 @@
 //! question's tokens between the passes (at 100,000 pages that list was
 //! the peak of the whole build).
 
-use std::collections::HashMap;
-
+use foldhash::{HashMap, HashMapExt};
 use rayon::prelude::*;
 
 use crate::markdown::Question;
@@ -112,24 +111,26 @@ fn count_tokens(pages: &[Page]) -> TokenCounts {
     let mut ids: HashMap<String, u32> = HashMap::new();
     let mut df: Vec<u32> = Vec::new();
     let mut questions = 0;
-    // Tokenizing is the costly part: done on every core, a batch of pages
-    // at a time so the tokens' strings never pile up.
+    // Tokenizing and counting run on every core, a batch of pages at a
+    // time so the tokens' strings never pile up; only the batch's distinct
+    // tokens are merged into the whole site's count, in one thread.
     for batch in pages.chunks(TOKENIZE_BATCH) {
-        let words: Vec<Vec<Vec<String>>> = batch
+        let counted = batch
             .par_iter()
-            .map(|page| page.doc.questions().map(distinct_words).collect())
-            .collect();
-        for question in words.into_iter().flatten() {
-            questions += 1;
-            for word in question {
-                let next = df.len() as u32;
-                let id = *ids.entry(word).or_insert(next);
-                if id == next {
-                    df.push(0);
-                }
-                if let Some(d) = df.get_mut(id as usize) {
-                    *d += 1;
-                }
+            .fold(BatchCounts::default, |mut acc, page| {
+                page.doc.questions().for_each(|q| acc.add(q));
+                acc
+            })
+            .reduce(BatchCounts::default, BatchCounts::merge);
+        questions += counted.questions;
+        for (word, (d, _)) in counted.df {
+            let next = df.len() as u32;
+            let id = *ids.entry(word).or_insert(next);
+            if id == next {
+                df.push(0);
+            }
+            if let Some(total) = df.get_mut(id as usize) {
+                *total += d;
             }
         }
     }
@@ -146,6 +147,41 @@ fn count_tokens(pages: &[Page]) -> TokenCounts {
         df,
         rank,
         questions,
+    }
+}
+
+/// Token counts of a batch of questions.
+#[derive(Default)]
+struct BatchCounts {
+    /// Token → (questions holding it, the last question that counted it).
+    df: HashMap<String, (u32, u32)>,
+    questions: usize,
+}
+
+impl BatchCounts {
+    fn add(&mut self, q: &Question) {
+        self.questions += 1;
+        // Numbers this batch's questions from 1: a token counts once per
+        // question however often it occurs, with no sorting of strings.
+        let this = self.questions as u32;
+        search_core::tokenize::tokenize_with(&related_text(q), |t| {
+            let entry = self.df.entry(t.text).or_insert((0, 0));
+            if entry.1 != this {
+                entry.0 += 1;
+                entry.1 = this;
+            }
+        });
+    }
+
+    fn merge(mut a: BatchCounts, mut b: BatchCounts) -> BatchCounts {
+        if a.df.len() < b.df.len() {
+            std::mem::swap(&mut a, &mut b);
+        }
+        for (word, (d, _)) in b.df {
+            a.df.entry(word).or_insert((0, 0)).0 += d;
+        }
+        a.questions += b.questions;
+        a
     }
 }
 
@@ -183,13 +219,14 @@ fn keep_rarest(
                 page.doc
                     .questions()
                     .map(|q| {
-                        let mut w: Vec<(u32, f32)> = distinct_words(q)
-                            .iter()
-                            .filter_map(|word| {
-                                let t = *counts.ids.get(word)?;
-                                Some((t, idf(t)?))
-                            })
-                            .collect();
+                        let mut ids: Vec<u32> = Vec::new();
+                        search_core::tokenize::tokenize_with(&related_text(q), |t| {
+                            ids.extend(counts.ids.get(&t.text));
+                        });
+                        ids.sort_unstable();
+                        ids.dedup();
+                        let mut w: Vec<(u32, f32)> =
+                            ids.into_iter().filter_map(|t| Some((t, idf(t)?))).collect();
                         w.sort_by(|a, b| b.1.total_cmp(&a.1).then(rank(a.0).cmp(&rank(b.0))));
                         w.truncate(TOKENS_PER_QUESTION);
                         w
@@ -205,14 +242,13 @@ fn keep_rarest(
     kept
 }
 
-/// The distinct tokens of a question's title and the start of its answer.
-fn distinct_words(q: &Question) -> Vec<String> {
-    let answer: String = q.answer_text.chars().take(ANSWER_CHARS).collect();
-    let mut words: Vec<String> = search_core::tokenize(&format!("{} {answer}", q.title_text))
-        .into_iter()
-        .map(|t| t.text)
-        .collect();
-    words.sort_unstable();
-    words.dedup();
-    words
+/// What a question is compared by: its title and the start of its answer.
+fn related_text(q: &Question) -> String {
+    let cut = q
+        .answer_text
+        .char_indices()
+        .nth(ANSWER_CHARS)
+        .map_or(q.answer_text.len(), |(i, _)| i);
+    let answer = q.answer_text.get(..cut).unwrap_or_default();
+    format!("{} {answer}", q.title_text)
 }
