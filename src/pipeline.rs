@@ -256,7 +256,7 @@ pub fn render_into(
                 search::export_static_into(
                     &index,
                     &search::ExportOptions::default(),
-                    &mut |path, bytes| {
+                    &|path, bytes| {
                         sink.put(
                             OutputFile::new(format!("{folder}{path}"), bytes),
                             index_origin,
