@@ -108,7 +108,11 @@ fn each_question_list_page_has_its_own_title() {
             format!("title: 大站\nbase_url: https://help.test\ntheme: {theme}\n"),
         );
         let out = site.run(&["build"]);
-        assert!(out.status.success(), "{theme}: build failed:\n{}", stderr(&out));
+        assert!(
+            out.status.success(),
+            "{theme}: build failed:\n{}",
+            stderr(&out)
+        );
         let html: Vec<String> = ["questions/", "questions/2/", "questions/3/"]
             .iter()
             .map(|l| read(&site, &format!("public/{l}index.html")))
@@ -117,6 +121,9 @@ fn each_question_list_page_has_its_own_title() {
         assert!(!titles[0].contains("/ 3)"), "{theme}: {titles:?}");
         assert!(titles[1].contains("(2 / 3)"), "{theme}: {titles:?}");
         assert!(titles[2].contains("(3 / 3)"), "{theme}: {titles:?}");
-        assert!(titles.iter().all(|t| t.contains("大站")), "{theme}: {titles:?}");
+        assert!(
+            titles.iter().all(|t| t.contains("大站")),
+            "{theme}: {titles:?}"
+        );
     }
 }
