@@ -181,8 +181,11 @@ pub struct MarkdownConfig {
     pub raw_html: bool,
 }
 
+/// The theme a site gets when `site.yaml` names none.
+pub const DEFAULT_THEME: &str = "default";
+
 fn default_theme() -> String {
-    "default".into()
+    DEFAULT_THEME.into()
 }
 fn default_output() -> PathBuf {
     PathBuf::from("public")

@@ -1,6 +1,6 @@
 //! The search box in headless Chromium (tests/browser/search.mjs) on the
-//! sample site built by the binary under test. Without node or Chromium it
-//! skips loudly, and fails under CI=true.
+//! sample site built by the binary under test, in each built-in theme.
+//! Without node or Chromium it skips loudly, and fails under CI=true.
 
 mod common;
 use common::*;
@@ -12,10 +12,34 @@ fn ci() -> bool {
 
 #[test]
 fn search_box_in_chromium() {
+    search_suite(&repo());
+}
+
+/// Regression: the console theme's search box had no script (the scripts
+/// lived only in the default theme), so typing in it did nothing.
+#[test]
+fn search_box_in_chromium_console_theme() {
+    let site = tempfile::tempdir().unwrap();
+    let config = std::fs::read_to_string(repo().join("site.yaml")).unwrap();
+    assert!(
+        config.contains("\ntheme: default\n"),
+        "the sample site names its theme"
+    );
+    std::fs::write(
+        site.path().join("site.yaml"),
+        config.replace("\ntheme: default\n", "\ntheme: console\n"),
+    )
+    .unwrap();
+    copy_tree(&repo().join("content"), &site.path().join("content"));
+    search_suite(site.path());
+}
+
+/// Builds the site at `root` and runs the Chromium search suite on it.
+fn search_suite(root: &std::path::Path) {
     let out_dir = tempfile::tempdir().unwrap();
     let build = Command::new(env!("CARGO_BIN_EXE_faqtory"))
         .args(["build", "--root"])
-        .arg(repo())
+        .arg(root)
         .arg("--output")
         .arg(out_dir.path().join("site"))
         .output()
