@@ -28,11 +28,17 @@ const TOKENIZE_BATCH: usize = 256;
 
 /// Fills `related` on every page: for its i-th question, `related[i]`.
 pub fn compute(pages: &mut [Page]) {
-    let counts = count_tokens(pages);
-    let n = counts.questions;
+    // Every question by number: (page, index on the page).
+    let at: Vec<(PageId, usize)> = pages
+        .iter()
+        .enumerate()
+        .flat_map(|(p, page)| (0..page.doc.questions().count()).map(move |i| (p, i)))
+        .collect();
+    let n = at.len();
     if n < 2 {
         return;
     }
+    let counts = count_tokens(pages);
     // A token in more than this many questions says little about any one.
     let cap = (n / 20).clamp(8, 64) as u32;
     let idf = |t: u32| -> Option<f32> {
@@ -52,11 +58,6 @@ pub fn compute(pages: &mut [Page]) {
             }
         }
     }
-    let at: Vec<(PageId, usize)> = pages
-        .iter()
-        .enumerate()
-        .flat_map(|(p, page)| (0..page.doc.questions().count()).map(move |i| (p, i)))
-        .collect();
     let best: Vec<Vec<RelatedQuestion>> = (0..n)
         .into_par_iter()
         .map(|q| {
@@ -103,14 +104,11 @@ struct TokenCounts {
     /// By id: the token's place among all tokens sorted by text, so ties
     /// break the same way on every run without keeping the texts twice.
     rank: Vec<u32>,
-    /// How many questions there are.
-    questions: usize,
 }
 
 fn count_tokens(pages: &[Page]) -> TokenCounts {
     let mut ids: HashMap<String, u32> = HashMap::new();
     let mut df: Vec<u32> = Vec::new();
-    let mut questions = 0;
     // Tokenizing and counting run on every core, a batch of pages at a
     // time so the tokens' strings never pile up; only the batch's distinct
     // tokens are merged into the whole site's count, in one thread.
@@ -122,7 +120,6 @@ fn count_tokens(pages: &[Page]) -> TokenCounts {
                 acc
             })
             .reduce(BatchCounts::default, BatchCounts::merge);
-        questions += counted.questions;
         for (word, (d, _)) in counted.df {
             let next = df.len() as u32;
             let id = *ids.entry(word).or_insert(next);
@@ -142,12 +139,7 @@ fn count_tokens(pages: &[Page]) -> TokenCounts {
             *r = place as u32;
         }
     }
-    TokenCounts {
-        ids,
-        df,
-        rank,
-        questions,
-    }
+    TokenCounts { ids, df, rank }
 }
 
 /// Token counts of a batch of questions.
