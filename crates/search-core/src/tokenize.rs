@@ -64,14 +64,26 @@ fn class(c: char) -> Class {
 
 /// Splits `text` into tokens, calling `emit` for each in order (query
 /// tokens: no unigram at the end of a longer CJK run).
-pub fn tokenize_with(text: &str, emit: impl FnMut(Token)) {
-    tokenize_mode(text, false, emit);
+pub fn tokenize_with(text: &str, mut emit: impl FnMut(Token)) {
+    tokenize_str_with(text, false, |t, start, end| {
+        emit(Token {
+            text: t.to_owned(),
+            start,
+            end,
+        })
+    });
 }
 
 /// Splits `text` into index tokens: [`tokenize_with`] plus, after each CJK
 /// run of two or more characters, a unigram of its last character.
-pub fn tokenize_index_with(text: &str, emit: impl FnMut(Token)) {
-    tokenize_mode(text, true, emit);
+pub fn tokenize_index_with(text: &str, mut emit: impl FnMut(Token)) {
+    tokenize_str_with(text, true, |t, start, end| {
+        emit(Token {
+            text: t.to_owned(),
+            start,
+            end,
+        })
+    });
 }
 
 /// Index tokens of `text` (see [`tokenize_index_with`]).
@@ -81,7 +93,12 @@ pub fn tokenize_index(text: &str) -> Vec<Token> {
     out
 }
 
-fn tokenize_mode(text: &str, index: bool, mut emit: impl FnMut(Token)) {
+/// The tokens of [`tokenize_with`] (`index` false) or
+/// [`tokenize_index_with`] (`index` true), lent to `emit` as
+/// `(text, start, end)` instead of each made into a `String`: for callers
+/// that look tokens up or copy them into a buffer of their own, a build
+/// tokenizes every text of a site more than once.
+pub fn tokenize_str_with(text: &str, index: bool, mut emit: impl FnMut(&str, usize, usize)) {
     let mut st = State {
         index,
         ..State::default()
@@ -120,10 +137,18 @@ struct State {
     run_len: usize,
     /// Index mode: a run of two or more ends with a unigram of its last char.
     index: bool,
+    /// Where a CJK token's text is put together, reused for every one.
+    cjk: String,
 }
 
 impl State {
-    fn push(&mut self, c: char, start: usize, end: usize, emit: &mut impl FnMut(Token)) {
+    fn push(
+        &mut self,
+        c: char,
+        start: usize,
+        end: usize,
+        emit: &mut impl FnMut(&str, usize, usize),
+    ) {
         match class(c) {
             Class::Word => {
                 self.end_run(emit);
@@ -139,14 +164,10 @@ impl State {
             Class::Cjk => {
                 self.end_word(emit);
                 if let Some((p, pstart, _)) = self.prev_cjk {
-                    let mut text = String::with_capacity(8);
-                    text.push(p);
-                    text.push(c);
-                    emit(Token {
-                        text,
-                        start: pstart,
-                        end,
-                    });
+                    self.cjk.clear();
+                    self.cjk.push(p);
+                    self.cjk.push(c);
+                    emit(&self.cjk, pstart, end);
                 }
                 self.prev_cjk = Some((c, start, end));
                 self.run_len = self.run_len.saturating_add(1);
@@ -158,31 +179,26 @@ impl State {
         }
     }
 
-    fn end_word(&mut self, emit: &mut impl FnMut(Token)) {
+    fn end_word(&mut self, emit: &mut impl FnMut(&str, usize, usize)) {
         if self.word_chars > 0 {
-            emit(Token {
-                text: core::mem::take(&mut self.word),
-                start: self.word_start,
-                end: self.word_end,
-            });
+            emit(&self.word, self.word_start, self.word_end);
+            self.word.clear();
             self.word_chars = 0;
         }
     }
 
-    fn end_run(&mut self, emit: &mut impl FnMut(Token)) {
+    fn end_run(&mut self, emit: &mut impl FnMut(&str, usize, usize)) {
         if let Some((p, pstart, pend)) = self.prev_cjk.take()
             && (self.run_len == 1 || self.index)
         {
-            emit(Token {
-                text: p.to_string(),
-                start: pstart,
-                end: pend,
-            });
+            self.cjk.clear();
+            self.cjk.push(p);
+            emit(&self.cjk, pstart, pend);
         }
         self.run_len = 0;
     }
 
-    fn finish(&mut self, emit: &mut impl FnMut(Token)) {
+    fn finish(&mut self, emit: &mut impl FnMut(&str, usize, usize)) {
         self.end_word(emit);
         self.end_run(emit);
     }
