@@ -262,11 +262,24 @@ fn export_terms(
         *slot = a;
     }
     let segs = searcher.segment_readers();
-    let mut ids = Vec::with_capacity(segs.len());
+    // Each segment's document ids, looked up for every posting: read from
+    // the fast field once, not through its column at each posting.
+    let mut ids: Vec<Vec<Option<u32>>> = Vec::with_capacity(segs.len());
     let mut inverted: Vec<Vec<Arc<InvertedIndexReader>>> = Vec::with_capacity(segs.len());
     let mut norms = Vec::with_capacity(segs.len());
+    let mut n_ids = 0usize;
     for seg in segs {
-        ids.push(seg.fast_fields().u64("id").map_err(err)?);
+        let column = seg.fast_fields().u64("id").map_err(err)?;
+        let of_seg: Vec<Option<u32>> = (0..seg.max_doc())
+            .map(|doc| match seg.is_deleted(doc) {
+                true => None,
+                false => column.first(doc).and_then(|v| u32::try_from(v).ok()),
+            })
+            .collect();
+        if let Some(top) = of_seg.iter().flatten().max() {
+            n_ids = n_ids.max((*top as usize).saturating_add(1));
+        }
+        ids.push(of_seg);
         let mut inv = Vec::with_capacity(3);
         let mut nrm = Vec::with_capacity(3);
         for &field in &f.text {
@@ -289,6 +302,11 @@ fn export_terms(
             });
         }
     }
+    // A term's impacts summed per document over fields and segments, and
+    // the documents that have one.
+    let mut sums: Vec<f32> = vec![0.0; n_ids];
+    let mut seen: Vec<bool> = vec![false; n_ids];
+    let mut docs: Vec<u32> = Vec::new();
     let mut list: Vec<(u32, f32)> = Vec::new();
     let mut here: Vec<usize> = Vec::new();
     // The smallest current term, and every walk standing on it.
@@ -307,7 +325,9 @@ fn export_terms(
                 .filter(|(_, w)| w.live && w.terms.key() == min.as_slice())
                 .map(|(i, _)| i),
         );
-        list.clear();
+        docs.clear();
+        // Fields in order, so each document's impacts are added in field
+        // order: the same float sums as before this was a sort.
         for field in 0..3usize {
             // Document frequency over segments, as tantivy's searcher sums it.
             let df: u64 = here
@@ -329,8 +349,7 @@ fn export_terms(
                 if w.field != field {
                     continue;
                 }
-                let (Some(seg), Some(inv), Some(nrm), Some(id_of)) = (
-                    segs.get(w.segment),
+                let (Some(inv), Some(nrm), Some(id_of)) = (
                     inverted.get(w.segment).and_then(|v| v.get(field)),
                     norms.get(w.segment).and_then(|v| v.get(field)),
                     ids.get(w.segment),
@@ -342,10 +361,18 @@ fn export_terms(
                     .map_err(err)?;
                 let mut doc = p.doc();
                 while doc != TERMINATED {
-                    if !seg.is_deleted(doc)
-                        && let Some(id) = id_of.first(doc).and_then(|v| u32::try_from(v).ok())
+                    if let Some(&Some(id)) = id_of.get(doc as usize)
+                        && let (Some(sum), Some(seen)) =
+                            (sums.get_mut(id as usize), seen.get_mut(id as usize))
                     {
-                        list.push((id, weight.score(nrm.fieldnorm_id(doc), p.term_freq())));
+                        let impact = weight.score(nrm.fieldnorm_id(doc), p.term_freq());
+                        if *seen {
+                            *sum += impact;
+                        } else {
+                            *seen = true;
+                            *sum = impact;
+                            docs.push(id);
+                        }
                     }
                     doc = p.advance();
                 }
@@ -356,20 +383,21 @@ fn export_terms(
                 w.live = w.terms.advance();
             }
         }
+        // The documents come in a few ascending runs (one per field and
+        // segment), which the stable sort merges; quicksort was slower.
+        docs.sort();
+        list.clear();
+        for &id in &docs {
+            if let (Some(sum), Some(seen)) = (sums.get(id as usize), seen.get_mut(id as usize)) {
+                list.push((id, *sum));
+                *seen = false;
+            }
+        }
         let Ok(text) = std::str::from_utf8(&min) else {
             continue;
         };
-        // Sum a document's impacts over fields and segments.
-        list.sort_by_key(|p| p.0);
-        let mut merged: Vec<(u32, f32)> = Vec::with_capacity(list.len());
-        for &(id, imp) in &list {
-            match merged.last_mut() {
-                Some(last) if last.0 == id => last.1 += imp,
-                _ => merged.push((id, imp)),
-            }
-        }
-        if !merged.is_empty() {
-            add(text, &merged);
+        if !list.is_empty() {
+            add(text, &list);
         }
     }
     Ok(())
