@@ -4,7 +4,7 @@ run on one core.
 
 Usage: python3 bench/threads.py LOG -- COMMAND [ARGS...]
 
-Every 0.5 s it writes one line to LOG: seconds since the start, the
+Every 0.5 s (or TICK seconds, from the environment) it writes one line to LOG: seconds since the start, the
 process's RSS, and for each thread name the CPU ticks (user + system, from
 /proc/<pid>/task/*/stat; 100 a second per core) used since the last line.
 Two fully busy cores show as about 100 per line. Linux only.
@@ -44,7 +44,7 @@ def main():
     t0 = time.monotonic()
     with open(log, "w") as f:
         while p.poll() is None:
-            time.sleep(0.5)
+            time.sleep(float(os.environ.get("TICK", "0.5")))
             got = sample(p.pid)
             if got is None:
                 break
