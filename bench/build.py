@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
-"""Build benchmark: clean full builds of generated corpora, like the peers in
-../shared/bench/PEERS.md (the output folder is deleted inside the timed run).
+"""Build benchmark: clean full builds of generated corpora. The output folder
+is deleted before each run, outside its timing, for faqtory and Hugo alike
+(the peers' protocol in ../shared/bench/PEERS.md deletes it inside the timed
+command, so its figures include the deletion and these do not).
 
 Usage: python3 bench/build.py [--sizes 1000,10000] [--runs 5] [--work DIR] [--hugo]
 
