@@ -207,6 +207,7 @@ pub fn render_into(
             Ok(t) => t,
             Err(ds) => {
                 diags.extend(ds);
+                diags.extend(unrendered_pages(keep, &site, &sources, &widgets));
                 return None;
             }
         };
@@ -215,6 +216,7 @@ pub fn render_into(
             Ok(r) => r,
             Err(ds) => {
                 diags.extend(ds);
+                diags.extend(unrendered_pages(keep, &site, &sources, &widgets));
                 return None;
             }
         };
@@ -309,6 +311,21 @@ pub fn render_into(
         }
     }
     Some(made)
+}
+
+/// The markdown diagnostics of a site whose pages will not be rendered. A
+/// build reports a page's when it renders it (the preview when it loads
+/// it), so without this a broken theme would hide every other problem.
+fn unrendered_pages(
+    keep: Keep,
+    site: &Site,
+    sources: &content::PageSources,
+    widgets: &SiteWidgets,
+) -> Vec<Diagnostic> {
+    match keep {
+        Keep::Model => Vec::new(),
+        Keep::Counts => sources.diagnostics(&site.pages, widgets),
+    }
 }
 
 /// What made the rendered pages and theme files (clash messages).

@@ -265,6 +265,35 @@ fn every_problem_of_a_run_is_reported() {
     assert!(err.contains("3 errors"), "{err}");
 }
 
+/// A build reports a page's markdown problems when it renders the page.
+/// When the theme cannot be loaded no page is rendered, and its problems
+/// must still come out in the same run.
+#[test]
+fn a_broken_theme_does_not_hide_the_pages_problems() {
+    let site = TempSite::from_fixture("basic");
+    site.write(
+        "content/market/links.md",
+        "---\ntitle: 链接\n---\n\n### 问题\n\n见 [别处](../billing/nowhere.md)。\n",
+    );
+    site.write(
+        "themes/plain/templates/404.html",
+        "{% extends \"base.html\" %}{% block main %}\n{% if %}\n{% endblock main %}\n",
+    );
+    for cmd in ["build", "check"] {
+        let out = site.run(&[cmd]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{cmd}:\n{err}");
+        assert!(
+            err.contains("themes/plain/templates/404.html:"),
+            "{cmd}:\n{err}"
+        );
+        assert!(
+            err.contains("--> content/market/links.md:7:"),
+            "{cmd}: the broken link is not reported:\n{err}"
+        );
+    }
+}
+
 #[test]
 fn usage_errors_exit_2() {
     let site = TempSite::from_fixture("basic");

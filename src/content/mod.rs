@@ -248,12 +248,22 @@ fn load_language(
     // site's texts are never all in memory. Then, in file order, the parts
     // that depend on one another (categories, page ids).
     let fs = SiteFs::new(root, &config.files);
+    let console = console_of(&config, opts);
+    // A build takes each page's texts from this first walk; the preview
+    // keeps every page's text and renders it in full below.
+    let text_opts = (!opts.keep_sources).then_some(TextOptions {
+        lang,
+        line_breaks: config.markdown.line_breaks,
+        raw_html: config.markdown.raw_html,
+        console: console.as_ref(),
+        widgets: opts.widgets,
+    });
     let parsed: Vec<(String, Parsed, Vec<Diagnostic>)> = markdown
         .into_par_iter()
         .map(|(rel, path)| {
             let mut diags = Vec::new();
             let key = strip_language(&rel, lang, is_translation);
-            let parsed = parse_file(&fs, &path, &key, opts.keep_sources, &mut diags);
+            let parsed = parse_file(&fs, &path, &key, text_opts.as_ref(), &mut diags);
             (rel, parsed, diags)
         })
         .collect();
@@ -289,6 +299,7 @@ fn load_language(
             slug,
             updated,
             outline,
+            doc,
         } = *page;
         let title = front.title.clone().unwrap_or_else(|| stem_of(&key));
         let id = pages.len();
@@ -306,7 +317,7 @@ fn load_language(
             path,
             category: cat,
             outline,
-            doc: Rendered::default(),
+            doc: doc.unwrap_or_default(),
             related: Vec::new(),
         });
     }
@@ -382,43 +393,28 @@ fn load_language(
     let mut sources = PageSources {
         fs,
         links: index,
-        console: console_of(&config, opts),
+        console,
         lang,
         line_breaks: config.markdown.line_breaks,
         raw_html: config.markdown.raw_html,
         digests: Vec::new(),
     };
     let widgets = opts.widgets;
-    // A build's pages were read and outlined without keeping their texts:
-    // each is read again (and checked against its digest) to be rendered,
-    // and keeps no section HTML (the renderer gets it from `sources`).
-    if !opts.keep_sources {
-        sources.digests = digests;
-    }
-    pages.par_iter_mut().for_each(|p| {
-        let src = &p.source;
-        let text = match opts.keep_sources {
-            true => Ok(std::borrow::Cow::Borrowed(src.text.as_str())),
-            false => sources.read_again(p).map(std::borrow::Cow::Owned),
-        };
-        p.doc = match text {
-            Ok(text) => compact(sources.render_text(&src.shown, &text, src.body_start, widgets)),
-            Err(d) => Rendered {
-                diagnostics: vec![d],
-                ..Rendered::default()
-            },
-        };
-        if !opts.keep_sources {
-            for s in &mut p.doc.sections {
-                s.html = String::new();
-                if let Some(q) = &mut s.question {
-                    q.title_html = String::new();
-                }
-            }
+    // A build's pages were read and outlined without keeping their texts,
+    // their questions and texts taken from that walk. Each is read again
+    // (and checked against its digest) and rendered in full as it is
+    // written, and its diagnostics are reported then (see
+    // [`PageSources::render`]). The preview renders every page here.
+    if opts.keep_sources {
+        pages.par_iter_mut().for_each(|p| {
+            let src = &p.source;
+            p.doc = compact(sources.render_text(&src.shown, &src.text, src.body_start, widgets));
+        });
+        for p in &mut pages {
+            diags.append(&mut p.doc.diagnostics);
         }
-    });
-    for p in &mut pages {
-        diags.append(&mut p.doc.diagnostics);
+    } else {
+        sources.digests = digests;
     }
     related::compute(&mut pages);
     for c in &mut categories {
@@ -495,9 +491,12 @@ impl PageSources {
         )
     }
 
-    /// `page` rendered in full, as it was when loaded (its diagnostics
-    /// were reported then and are left out). An error when the file can no
-    /// longer be read or is not the text loaded.
+    /// `page` rendered in full, as it was when loaded. A build's page
+    /// (its text not kept) is rendered here for the first time with its
+    /// links resolved, and brings its diagnostics, for the caller to
+    /// report; a kept page's were reported when it was loaded and are left
+    /// out. An error when the file can no longer be read or is not the
+    /// text loaded.
     pub fn render(&self, page: &Page, widgets: &dyn WidgetHost) -> Result<Rendered, Diagnostic> {
         let src = &page.source;
         if !src.text.is_empty() {
@@ -506,9 +505,24 @@ impl PageSources {
             return Ok(doc);
         }
         let text = self.read_again(page)?;
-        let mut doc = self.render_text(&src.shown, &text, src.body_start, widgets);
-        doc.diagnostics.clear();
-        Ok(doc)
+        Ok(self.render_text(&src.shown, &text, src.body_start, widgets))
+    }
+
+    /// The diagnostics of every page of a build, when its pages will not be
+    /// rendered (the theme could not be loaded): the author still hears of
+    /// every problem in one run.
+    pub fn diagnostics(
+        &self,
+        pages: &[Page],
+        widgets: &(dyn WidgetHost + Sync),
+    ) -> Vec<Diagnostic> {
+        pages
+            .par_iter()
+            .flat_map_iter(|p| match self.render(p, widgets) {
+                Ok(doc) => doc.diagnostics,
+                Err(d) => vec![d],
+            })
+            .collect()
     }
 
     /// A page's file read again, as it was loaded: an error when it can no
@@ -558,6 +572,9 @@ struct ParsedPage {
     /// Front matter `updated`, when valid.
     updated: Option<String>,
     outline: markdown::Outline,
+    /// Its questions and texts, when outlined with the site's options (a
+    /// build; see [`TextOptions`]).
+    doc: Option<Rendered>,
 }
 
 /// Reads, parses and outlines one markdown file (`key`: its path relative
@@ -567,9 +584,10 @@ fn parse_file(
     fs: &SiteFs,
     path: &Path,
     key: &str,
-    keep_text: bool,
+    text_opts: Option<&TextOptions<'_>>,
     diags: &mut Vec<Diagnostic>,
 ) -> Parsed {
+    let keep_text = text_opts.is_none();
     let Some(text) = walk::read_markdown(fs, path, diags) else {
         return Parsed::Nothing;
     };
@@ -632,11 +650,18 @@ fn parse_file(
         Some(Ok(())) => front.updated.clone(),
         None => None,
     };
-    let outline = markdown::outline(markdown::Source {
+    let src = markdown::Source {
         file: &source.shown,
         text: &source.text,
         body_start: source.body_start,
-    });
+    };
+    let (outline, doc) = match text_opts {
+        None => (markdown::outline(src), None),
+        Some(t) => {
+            let (doc, outline) = markdown::outline_and_text(src, &t.options());
+            (outline, Some(compact(doc)))
+        }
+    };
     let digest = digest(&source.text);
     if !keep_text {
         source.text = String::new();
@@ -649,7 +674,43 @@ fn parse_file(
         slug,
         updated,
         outline,
+        doc,
     }))
+}
+
+/// What a build outlines its pages with, so that their texts come out as
+/// rendering makes them: the site's markdown options, except links, which
+/// are resolved (and checked) only when each page is rendered to be
+/// written.
+struct TextOptions<'a> {
+    lang: Lang,
+    line_breaks: LineBreaks,
+    raw_html: bool,
+    console: Option<&'a Console>,
+    widgets: &'a (dyn WidgetHost + Sync),
+}
+
+impl TextOptions<'_> {
+    fn options(&self) -> markdown::Options<'_> {
+        markdown::Options {
+            lang: self.lang,
+            line_breaks: self.line_breaks,
+            cjk_emphasis: true,
+            raw_html: self.raw_html,
+            console: self.console,
+            links: &NotYetResolved,
+            widgets: self.widgets,
+        }
+    }
+}
+
+/// Outlining resolves no links (the link index is made from the outlines).
+struct NotYetResolved;
+
+impl markdown::LinkResolver for NotYetResolved {
+    fn resolve(&self, dest: &str) -> Result<String, String> {
+        Ok(dest.to_owned())
+    }
 }
 
 /// A page file's name without `.md`: its slug unless front matter says.

@@ -19,7 +19,7 @@ pub struct Ctx<'a, 'o> {
     pub console: Option<&'o Console>,
     pub links: Option<&'o dyn LinkResolver>,
     pub widget_host: Option<&'o dyn WidgetHost>,
-    /// Outline mode: ids and anchors only, no diagnostics.
+    /// Outline mode: ids, anchors and texts only; no HTML, no diagnostics.
     pub quiet: bool,
     pub diagnostics: Vec<Diagnostic>,
     dropped: usize,
@@ -37,7 +37,9 @@ pub struct Ctx<'a, 'o> {
 }
 
 impl<'a, 'o> Ctx<'a, 'o> {
-    pub fn new(src: Source<'a>, opts: Option<&'o Options<'o>>) -> Self {
+    /// `quiet`: no HTML and no diagnostics, links left as written (see
+    /// [`super::outline_and_text`]); always so without `opts`.
+    pub fn new(src: Source<'a>, opts: Option<&'o Options<'o>>, quiet: bool) -> Self {
         let body = src.body();
         Ctx {
             src,
@@ -47,9 +49,9 @@ impl<'a, 'o> Ctx<'a, 'o> {
             cjk_emphasis: opts.is_none_or(|o| o.cjk_emphasis),
             raw_html: opts.is_none_or(|o| o.raw_html),
             console: opts.and_then(|o| o.console),
-            links: opts.map(|o| o.links),
+            links: opts.filter(|_| !quiet).map(|o| o.links),
             widget_host: opts.map(|o| o.widgets),
-            quiet: opts.is_none(),
+            quiet: quiet || opts.is_none(),
             diagnostics: Vec::new(),
             dropped: 0,
             dropped_errors: false,

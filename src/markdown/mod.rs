@@ -190,10 +190,18 @@ pub use html::write_each_way;
 /// The page's questions and anchors. Must agree with [`render`] on ids: it
 /// runs the same walk, without HTML output or diagnostics.
 pub fn outline(src: Source<'_>) -> Outline {
-    pipeline::run(src, None).1
+    pipeline::run(src, None, true).1
+}
+
+/// [`outline`], and the page's texts (questions, answers, the page text)
+/// as [`render`] makes them with `opts`, in one walk: no HTML, no
+/// diagnostics, and links left as written (they change no text). A build
+/// loads its pages this way and renders each in full only as it writes it.
+pub fn outline_and_text(src: Source<'_>, opts: &Options<'_>) -> (Rendered, Outline) {
+    pipeline::run(src, Some(opts), true)
 }
 
 /// Renders a page. Never panics; problems become diagnostics.
 pub fn render(src: Source<'_>, opts: &Options<'_>) -> Rendered {
-    pipeline::run(src, Some(opts)).0
+    pipeline::run(src, Some(opts), false).0
 }

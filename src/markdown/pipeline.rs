@@ -116,8 +116,8 @@ struct Walker<'a, 'o> {
 }
 
 /// Renders (or, with `opts == None`, only outlines) a page.
-pub fn run(src: Source<'_>, opts: Option<&Options<'_>>) -> (Rendered, Outline) {
-    let ctx = Ctx::new(src, opts);
+pub fn run(src: Source<'_>, opts: Option<&Options<'_>>, quiet: bool) -> (Rendered, Outline) {
+    let ctx = Ctx::new(src, opts, quiet);
     let cur = SectionBuf::sized_for(ctx.body.len(), ctx.quiet);
     let events = Window::new(ctx.body, parser_options());
     let mut w = Walker {
@@ -378,7 +378,8 @@ impl<'a> Walker<'a, '_> {
                 _ => break, // End(HtmlBlock)
             }
         }
-        if self.ctx.raw_html {
+        // Outlining writes no HTML and reports nothing: no need to sanitise.
+        if self.ctx.raw_html || self.ctx.quiet {
             self.emit_html(&html);
             return;
         }

@@ -245,21 +245,25 @@ impl Renderer {
         for c in site.categories.iter().skip(1) {
             push(self.render_category(site, c.id));
         }
+        // A page's problems: its markdown's, when `page_doc` renders it for
+        // the first time, and any in making its file.
         let page_errors: Vec<Diagnostic> = site
             .pages
             .par_iter()
-            .filter_map(|p| {
-                let doc = match page_doc.map(|f| f(p)).transpose() {
+            .flat_map_iter(|p| {
+                let mut doc = match page_doc.map(|f| f(p)).transpose() {
                     Ok(doc) => doc,
-                    Err(d) => return Some(d),
+                    Err(d) => return vec![d],
                 };
+                let mut found = doc
+                    .as_mut()
+                    .map(|d| std::mem::take(&mut d.diagnostics))
+                    .unwrap_or_default();
                 match self.page_with(site, p.id, doc.as_ref()) {
-                    Ok(f) => {
-                        put(f);
-                        None
-                    }
-                    Err(d) => Some(d),
+                    Ok(f) => put(f),
+                    Err(d) => found.push(d),
                 }
+                found
             })
             .collect();
         diags.extend(page_errors);
