@@ -34,11 +34,12 @@ pub struct LoadOptions<'a> {
     /// The widgets pages may place.
     pub widgets: &'a (dyn WidgetHost + Sync),
     /// Keep each page's text and section HTML in the model (the preview
-    /// server re-renders from it and compares edits with the text). A
-    /// build drops both once the page is rendered, keeping its questions,
-    /// titles and text for search, and gets the HTML again page by page
-    /// from [`PageSources`]. Every diagnostic already holds the lines it
-    /// shows.
+    /// server re-renders from it and compares edits with the text), and
+    /// report each page's diagnostics while loading. A build keeps
+    /// neither: outlining gives it each page's questions, titles and text
+    /// for search, and [`PageSources`] renders each page, with its
+    /// diagnostics, only as it is written. Every diagnostic already holds
+    /// the lines it shows.
     pub keep_sources: bool,
 }
 
