@@ -77,8 +77,9 @@ fn err(e: impl std::fmt::Display) -> SearchError {
 ///
 /// Documents and terms are independent streams of the format, so they are
 /// read on two threads: at 100,000 pages the export ran for 17 s on one
-/// core after everything else was done. Only adding to the exporter takes
-/// its lock; reading, scoring and writing files do not.
+/// core after everything else was done. The terms side is two stages on
+/// two threads of its own. Only adding to the exporter takes its lock;
+/// reading, scoring and writing files do not.
 pub fn export_static_into(
     index: &Index,
     opts: &ExportOptions,
