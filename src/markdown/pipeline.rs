@@ -115,7 +115,8 @@ struct Walker<'a, 'o> {
     line_cursor: (usize, usize),
 }
 
-/// Renders (or, with `opts == None`, only outlines) a page.
+/// Renders a page, or with `quiet` (always so without `opts`) only outlines
+/// it and gathers its texts.
 pub fn run(src: Source<'_>, opts: Option<&Options<'_>>, quiet: bool) -> (Rendered, Outline) {
     let ctx = Ctx::new(src, opts, quiet);
     let cur = SectionBuf::sized_for(ctx.body.len(), ctx.quiet);
