@@ -103,7 +103,8 @@ pub fn export_static_into(
             emit(format!("search/{name}"), bytes);
         }
     };
-    let places = doc_places(&searcher)?;
+    let ids = segment_ids(&searcher)?;
+    let places = doc_places(&ids)?;
     let n_docs = u32::try_from(places.len()).map_err(err)?;
     let cut = opts.max_postings;
     let add = |ex: &mut Exporter, t: &str, l: &[(u32, f32)]| {
@@ -127,14 +128,12 @@ pub fn export_static_into(
         let (to_writer, for_writer) = std::sync::mpsc::sync_channel::<Term>(TERMS_IN_FLIGHT);
         let writer = scope.spawn(move || {
             let mut prefixes = PrefixLists::new(n_docs);
-            for (term, list) in for_writer {
-                prefixes.add(&term, &list, &mut |t, l| {
-                    with_exporter(&mut |ex| add(ex, t, l))
-                });
+            for term in for_writer {
+                prefixes.add(term, &mut |t, l| with_exporter(&mut |ex| add(ex, t, l)));
             }
             prefixes.flush(&mut |t, l| with_exporter(&mut |ex| add(ex, t, l)));
         });
-        let terms = export_terms(index, &searcher, &mut |term, list| {
+        let terms = export_terms(index, &searcher, &ids, places.len(), &mut |term, list| {
             // The writer ends only when this sender is dropped.
             let _ = to_writer.send((term.to_owned(), list.to_vec()));
         });
@@ -178,20 +177,36 @@ fn build_id(index: &Index, opts: &ExportOptions) -> String {
     d.hex()
 }
 
+/// Each segment's document ids, by the document's number in the segment
+/// (`None` for a deleted one), read once from the `id` fast field for both
+/// sides of the export.
+fn segment_ids(searcher: &tantivy::Searcher) -> Result<Vec<Vec<Option<u32>>>, SearchError> {
+    searcher
+        .segment_readers()
+        .iter()
+        .map(|seg| {
+            let column = seg.fast_fields().u64("id").map_err(err)?;
+            Ok((0..seg.max_doc())
+                .map(|doc| match seg.is_deleted(doc) {
+                    true => None,
+                    false => column.first(doc).and_then(|v| u32::try_from(v).ok()),
+                })
+                .collect())
+        })
+        .collect()
+}
+
 /// Where each document id lives: (segment, doc) pairs, 8 bytes per
 /// document; as long as the highest id plus one.
-fn doc_places(searcher: &tantivy::Searcher) -> Result<Vec<Option<(u32, u32)>>, SearchError> {
+fn doc_places(ids: &[Vec<Option<u32>>]) -> Result<Vec<Option<(u32, u32)>>, SearchError> {
     let mut at: Vec<Option<(u32, u32)>> = Vec::new();
-    for (s, seg) in searcher.segment_readers().iter().enumerate() {
+    for (s, of_seg) in ids.iter().enumerate() {
         let s = u32::try_from(s).map_err(err)?;
-        let ids = seg.fast_fields().u64("id").map_err(err)?;
-        for doc in 0..seg.max_doc() {
-            if seg.is_deleted(doc) {
-                continue;
-            }
-            let Some(id) = ids.first(doc).and_then(|v| usize::try_from(v).ok()) else {
+        for (doc, id) in of_seg.iter().enumerate() {
+            let (Some(id), Ok(doc)) = (id, u32::try_from(doc)) else {
                 continue;
             };
+            let id = *id as usize;
             if at.len() <= id {
                 at.resize(id.saturating_add(1), None);
             }
@@ -271,6 +286,8 @@ struct Walk<'a> {
 fn export_terms(
     index: &Index,
     searcher: &tantivy::Searcher,
+    ids: &[Vec<Option<u32>>],
+    n_ids: usize,
     add: &mut TermSink<'_>,
 ) -> Result<(), SearchError> {
     let f = fields(index)?;
@@ -288,24 +305,9 @@ fn export_terms(
         *slot = a;
     }
     let segs = searcher.segment_readers();
-    // Each segment's document ids, looked up for every posting: read from
-    // the fast field once, not through its column at each posting.
-    let mut ids: Vec<Vec<Option<u32>>> = Vec::with_capacity(segs.len());
     let mut inverted: Vec<Vec<Arc<InvertedIndexReader>>> = Vec::with_capacity(segs.len());
     let mut norms = Vec::with_capacity(segs.len());
-    let mut n_ids = 0usize;
     for seg in segs {
-        let column = seg.fast_fields().u64("id").map_err(err)?;
-        let of_seg: Vec<Option<u32>> = (0..seg.max_doc())
-            .map(|doc| match seg.is_deleted(doc) {
-                true => None,
-                false => column.first(doc).and_then(|v| u32::try_from(v).ok()),
-            })
-            .collect();
-        if let Some(top) = of_seg.iter().flatten().max() {
-            n_ids = n_ids.max((*top as usize).saturating_add(1));
-        }
-        ids.push(of_seg);
         let mut inv = Vec::with_capacity(3);
         let mut nrm = Vec::with_capacity(3);
         for &field in &f.text {
@@ -328,11 +330,8 @@ fn export_terms(
             });
         }
     }
-    // A term's impacts summed per document over fields and segments, and
-    // the documents that have one.
-    let mut sums: Vec<f32> = vec![0.0; n_ids];
-    let mut seen: Vec<bool> = vec![false; n_ids];
-    let mut docs: Vec<u32> = Vec::new();
+    // A term's impacts summed per document over fields and segments.
+    let mut sums = ImpactSums::new(n_ids);
     let mut list: Vec<(u32, f32)> = Vec::new();
     let mut here: Vec<usize> = Vec::new();
     // The smallest current term, and every walk standing on it.
@@ -351,7 +350,6 @@ fn export_terms(
                 .filter(|(_, w)| w.live && w.terms.key() == min.as_slice())
                 .map(|(i, _)| i),
         );
-        docs.clear();
         // Fields in order, so each document's impacts are added in field
         // order: the same float sums as before this was a sort.
         for field in 0..3usize {
@@ -387,18 +385,8 @@ fn export_terms(
                     .map_err(err)?;
                 let mut doc = p.doc();
                 while doc != TERMINATED {
-                    if let Some(&Some(id)) = id_of.get(doc as usize)
-                        && let (Some(sum), Some(seen)) =
-                            (sums.get_mut(id as usize), seen.get_mut(id as usize))
-                    {
-                        let impact = weight.score(nrm.fieldnorm_id(doc), p.term_freq());
-                        if *seen {
-                            *sum += impact;
-                        } else {
-                            *seen = true;
-                            *sum = impact;
-                            docs.push(id);
-                        }
+                    if let Some(&Some(id)) = id_of.get(doc as usize) {
+                        sums.add(id, weight.score(nrm.fieldnorm_id(doc), p.term_freq()));
                     }
                     doc = p.advance();
                 }
@@ -409,16 +397,7 @@ fn export_terms(
                 w.live = w.terms.advance();
             }
         }
-        // The documents come in a few ascending runs (one per field and
-        // segment), which the stable sort merges; quicksort was slower.
-        docs.sort();
-        list.clear();
-        for &id in &docs {
-            if let (Some(sum), Some(seen)) = (sums.get(id as usize), seen.get_mut(id as usize)) {
-                list.push((id, *sum));
-                *seen = false;
-            }
-        }
+        sums.drain_into(&mut list);
         let Ok(text) = std::str::from_utf8(&min) else {
             continue;
         };
@@ -427,6 +406,56 @@ fn export_terms(
         }
     }
     Ok(())
+}
+
+/// Impacts summed per document (by id) for the documents that have one: a
+/// dense array as long as the ids, and the documents touched since the
+/// last drain. A document's first impact is taken as it is and the rest
+/// are added in the order they come.
+struct ImpactSums {
+    sums: Vec<f32>,
+    seen: Vec<bool>,
+    touched: Vec<u32>,
+}
+
+impl ImpactSums {
+    fn new(n_ids: usize) -> Self {
+        ImpactSums {
+            sums: vec![0.0; n_ids],
+            seen: vec![false; n_ids],
+            touched: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, id: u32, impact: f32) {
+        let i = id as usize;
+        if let (Some(sum), Some(seen)) = (self.sums.get_mut(i), self.seen.get_mut(i)) {
+            if *seen {
+                *sum += impact;
+            } else {
+                *seen = true;
+                *sum = impact;
+                self.touched.push(id);
+            }
+        }
+    }
+
+    /// Every touched document's sum into `out` (emptied first), documents
+    /// ascending, and starts over. The stable sort merges the ascending
+    /// runs a term's documents come in (one per field and segment); a
+    /// quicksort was slower there.
+    fn drain_into(&mut self, out: &mut Vec<(u32, f32)>) {
+        self.touched.sort();
+        out.clear();
+        for &id in &self.touched {
+            let i = id as usize;
+            if let (Some(sum), Some(seen)) = (self.sums.get(i), self.seen.get_mut(i)) {
+                out.push((id, *sum));
+                *seen = false;
+            }
+        }
+        self.touched.clear();
+    }
 }
 
 /// Puts under each CJK character that starts a term its prefix list: per
@@ -439,23 +468,21 @@ fn export_terms(
 /// come together, the character itself first: they are held until the
 /// next character starts, then passed on after its list.
 struct PrefixLists {
-    sums: Vec<f32>,
-    touched: Vec<u32>,
+    sums: ImpactSums,
     current: Option<char>,
-    held: Vec<(String, Vec<(u32, f32)>)>,
+    held: Vec<Term>,
 }
 
 impl PrefixLists {
     fn new(n_docs: u32) -> Self {
         PrefixLists {
-            sums: vec![0.0; usize::try_from(n_docs).unwrap_or(0)],
-            touched: Vec::new(),
+            sums: ImpactSums::new(usize::try_from(n_docs).unwrap_or(0)),
             current: None,
             held: Vec::new(),
         }
     }
 
-    fn add(&mut self, term: &str, list: &[(u32, f32)], out: &mut TermSink<'_>) {
+    fn add(&mut self, (term, list): Term, out: &mut TermSink<'_>) {
         let first = term
             .chars()
             .next()
@@ -465,35 +492,21 @@ impl PrefixLists {
             self.current = first;
         }
         if first.is_none() {
-            out(term, list);
+            out(&term, &list);
             return;
         }
-        for &(d, imp) in list {
-            if let Some(s) = usize::try_from(d).ok().and_then(|i| self.sums.get_mut(i)) {
-                if *s == 0.0 {
-                    self.touched.push(d);
-                }
-                *s += imp;
-            }
+        for &(d, imp) in &list {
+            self.sums.add(d, imp);
         }
-        self.held.push((term.to_string(), list.to_vec()));
+        self.held.push((term, list));
     }
 
     fn flush(&mut self, out: &mut TermSink<'_>) {
         let Some(c) = self.current.take() else {
             return;
         };
-        self.touched.sort_unstable();
-        let sums = &mut self.sums;
-        let list: Vec<(u32, f32)> = self
-            .touched
-            .iter()
-            .filter_map(|&d| {
-                let s = sums.get_mut(usize::try_from(d).ok()?)?;
-                Some((d, std::mem::take(s)))
-            })
-            .collect();
-        self.touched.clear();
+        let mut list = Vec::new();
+        self.sums.drain_into(&mut list);
         let key = c.to_string();
         let list = search_core::cut_prefix(list);
         if !list.is_empty() {
