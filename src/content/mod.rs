@@ -249,14 +249,16 @@ fn load_language(
     // site's texts are never all in memory. Then, in file order, the parts
     // that depend on one another (categories, page ids).
     let fs = SiteFs::new(root, &config.files);
-    let console = console_of(&config, opts);
-    // A build takes each page's texts from this first walk; the preview
-    // keeps every page's text and renders it in full below.
-    let text_opts = (!opts.keep_sources).then_some(TextOptions {
+    let settings = MarkdownSettings {
         lang,
         line_breaks: config.markdown.line_breaks,
         raw_html: config.markdown.raw_html,
-        console: console.as_ref(),
+        console: console_of(&config, opts),
+    };
+    // A build takes each page's texts from this first walk; the preview
+    // keeps every page's text and renders it in full below.
+    let text_opts = (!opts.keep_sources).then_some(TextOptions {
+        settings: &settings,
         widgets: opts.widgets,
     });
     let parsed: Vec<(String, Parsed, Vec<Diagnostic>)> = markdown
@@ -388,10 +390,7 @@ fn load_language(
     let mut sources = PageSources {
         fs,
         links: index,
-        console,
-        lang,
-        line_breaks: config.markdown.line_breaks,
-        raw_html: config.markdown.raw_html,
+        settings,
         digests: Vec::new(),
     };
     let widgets = opts.widgets;
@@ -448,10 +447,7 @@ fn load_language(
 pub struct PageSources {
     fs: SiteFs,
     links: links::LinkIndex,
-    console: Option<Console>,
-    lang: Lang,
-    line_breaks: LineBreaks,
-    raw_html: bool,
+    settings: MarkdownSettings,
     /// Per page (by id): a digest of the text loaded; empty when the
     /// model kept the texts.
     digests: Vec<u64>,
@@ -474,15 +470,7 @@ impl PageSources {
                 text,
                 body_start,
             },
-            &markdown::Options {
-                lang: self.lang,
-                line_breaks: self.line_breaks,
-                cjk_emphasis: true,
-                raw_html: self.raw_html,
-                console: self.console.as_ref(),
-                links: &resolver,
-                widgets,
-            },
+            &self.settings.options(&resolver, widgets),
         )
     }
 
@@ -681,29 +669,45 @@ fn parse_file(
     }))
 }
 
-/// What a build outlines its pages with, so that their texts come out as
-/// rendering makes them: the site's markdown options, except links, which
-/// are resolved (and checked) only when each page is rendered to be
-/// written.
-struct TextOptions<'a> {
+/// A language's markdown settings, from site.yaml and the command line:
+/// what outlining and rendering share.
+struct MarkdownSettings {
     lang: Lang,
     line_breaks: LineBreaks,
     raw_html: bool,
-    console: Option<&'a Console>,
-    widgets: &'a (dyn WidgetHost + Sync),
+    console: Option<Console>,
 }
 
-impl TextOptions<'_> {
-    fn options(&self) -> markdown::Options<'_> {
+impl MarkdownSettings {
+    fn options<'a>(
+        &'a self,
+        links: &'a dyn markdown::LinkResolver,
+        widgets: &'a dyn WidgetHost,
+    ) -> markdown::Options<'a> {
         markdown::Options {
             lang: self.lang,
             line_breaks: self.line_breaks,
             cjk_emphasis: true,
             raw_html: self.raw_html,
-            console: self.console,
-            links: &NotYetResolved,
-            widgets: self.widgets,
+            console: self.console.as_ref(),
+            links,
+            widgets,
         }
+    }
+}
+
+/// What a build outlines its pages with, so that their texts come out as
+/// rendering makes them: the site's markdown settings, without links,
+/// which are resolved (and checked) only when each page is rendered to be
+/// written.
+struct TextOptions<'a> {
+    settings: &'a MarkdownSettings,
+    widgets: &'a (dyn WidgetHost + Sync),
+}
+
+impl TextOptions<'_> {
+    fn options(&self) -> markdown::Options<'_> {
+        self.settings.options(&NotYetResolved, self.widgets)
     }
 }
 
