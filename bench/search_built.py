@@ -36,7 +36,8 @@ def main():
     for mode in ("gz", "raw"):
         srv = sb.serve(a.out, mode == "gz")
         base = f"http://127.0.0.1:{srv.server_address[1]}/"
-        r = subprocess.run(["node", "-e", sb.NODE_CLIENT, glue, base, json.dumps(sb.SESSION)],
+        r = subprocess.run(["node", "-e", sb.NODE_CLIENT, glue, base, json.dumps(sb.SESSION),
+                            json.dumps(sb.SINGLE), json.dumps(sb.TYPED)],
                            capture_output=True, text=True)
         srv.shutdown()
         if r.returncode:
