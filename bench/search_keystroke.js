@@ -5,15 +5,14 @@
 //
 // Reads pieces from the export folder (byte ranges of its part files, as a
 // static host serves them), settles each query once, in order (as typed),
-// then prints each query's median of 31 runs in ms. With COLD=1 every
-// shard piece fetched is handed in again before each run, which drops the
-// postings the engine keeps decoded: the first search of a keystroke whose
-// terms are all new. bench/search.py leaves a search.wasm in its --work
+// then prints each query's median of 31 runs in ms. Every run decodes what
+// it ranks from the pieces (the engine keeps no decoded lists), so this is
+// also the first search of a keystroke whose pieces just arrived.
+// bench/search.py leaves a search.wasm in its --work
 // folder and the export it served in <work>/out<pages>/site-4096-max/search
 // (for --shards 4096).
 const fs = require("fs"), path = require("path");
 const [wasmPath, dir, ...qs] = process.argv.slice(2);
-const cold = process.env.COLD === "1";
 (async () => {
   const { instance } = await WebAssembly.instantiate(fs.readFileSync(wasmPath), {});
   const ex = instance.exports, enc = new TextEncoder(), dec = new TextDecoder();
@@ -29,19 +28,17 @@ const cold = process.env.COLD === "1";
     return buf;
   }
   function step(q, limit) { const len = withBytes(enc.encode(q), (p, n) => ex.fq_search(p, n, limit)); const p = ex.fq_out_ptr(); return JSON.parse(dec.decode(mem().slice(p, p + len))); }
-  const shards = [];
   for (const q of qs) {
-    for (let i = 0; i < 8; i++) {
+    for (let i = 0; i < 64; i++) {
       const r = step(q, 8);
       if (r.error) throw new Error(r.error);
       if (!r.need) break;
-      for (const n of r.need) { const b = read(n); if (put(n, b) !== 0) throw new Error(n); if (n.includes("/t")) shards.push([n, b]); }
+      for (const n of r.need) { const b = read(n); if (put(n, b) !== 0) throw new Error(n); }
     }
   }
   for (const q of qs) {
     const t = [];
     for (let i = 0; i < 31; i++) {
-      if (cold) for (const [n, b] of shards) put(n, b);
       const s = process.hrtime.bigint(); step(q, 8); t.push(Number(process.hrtime.bigint() - s) / 1e6);
     }
     t.sort((a, b) => a - b);

@@ -29,6 +29,11 @@ pub struct ExportOptions {
     /// The most postings a term keeps: a longer list keeps its best (the
     /// highest impacts), so a query of common words fetches a bounded amount.
     pub max_postings: usize,
+    /// Postings a term keeps in its shard (its head, the best); the rest of
+    /// a longer list goes to a tail read only when the ranking needs it.
+    pub head_postings: usize,
+    /// Postings per block of a tail (what a query reads of it at once).
+    pub tail_block: usize,
 }
 
 impl Default for ExportOptions {
@@ -40,6 +45,8 @@ impl Default for ExportOptions {
             shard_bytes: 4 * 1024,
             part_bytes: 4 * 1024 * 1024,
             max_postings: usize::MAX,
+            head_postings: 768,
+            tail_block: 64,
         }
     }
 }
@@ -90,6 +97,8 @@ pub fn export_static_into(
         &ExportParams {
             shard_bytes: opts.shard_bytes,
             part_bytes: opts.part_bytes,
+            head_postings: opts.head_postings,
+            tail_block: opts.tail_block,
         },
         &build_id(index, opts),
     ));
@@ -167,13 +176,15 @@ fn build_id(index: &Index, opts: &ExportOptions) -> String {
     }
     d.write_str(env!("CARGO_PKG_VERSION"));
     d.write(&search_core::format::VERSION.to_le_bytes());
-    d.write(&u64::try_from(opts.shard_bytes).unwrap_or(0).to_le_bytes());
-    d.write(&u64::try_from(opts.part_bytes).unwrap_or(0).to_le_bytes());
-    d.write(
-        &u64::try_from(opts.max_postings)
-            .unwrap_or(u64::MAX)
-            .to_le_bytes(),
-    );
+    for n in [
+        opts.shard_bytes,
+        opts.part_bytes,
+        opts.max_postings,
+        opts.head_postings,
+        opts.tail_block,
+    ] {
+        d.write(&u64::try_from(n).unwrap_or(u64::MAX).to_le_bytes());
+    }
     d.hex()
 }
 

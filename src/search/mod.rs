@@ -213,8 +213,10 @@ fn static_search(
     limit: usize,
 ) -> Result<(Vec<search_core::Hit>, Vec<String>), SearchError> {
     let mut read = Vec::new();
-    // Manifest, shards, offset blocks, records: four rounds at most.
-    for _ in 0..6 {
+    // Manifest, shards, tail pieces while the ranking needs them, offset
+    // blocks, records. Every round reads something new, so this only stops a
+    // loop over files that do not match.
+    for _ in 0..search_core::engine::MAX_ROUNDS {
         match engine.search(q, limit)? {
             search_core::Step::Done(hits) => return Ok((hits, read)),
             search_core::Step::Need(names) => {

@@ -1,18 +1,17 @@
-//! Times the static engine's cached query path natively, for profiling
-//! (`perf record -g`): loads an export from disk, settles each query once
-//! (fetching what it needs from the files), then runs it again many times.
+//! Times the static engine's query path natively, for profiling (`perf
+//! record -g`): loads an export from disk, settles each query once (fetching
+//! what it needs from the files), then runs it again many times. Every run
+//! decodes what it ranks from the fetched pieces (the engine keeps no
+//! decoded lists).
 //!
 //! ```text
 //! cargo run --release -p search-core --example keystroke -- <export>/search \
-//!     [--iters 200] [--cold] [--dump] [query …]
+//!     [--iters 200] [--dump] [query …]
 //! ```
 //!
-//! Queries default to the typed sequence 数→数据→数据库→数据库实例. `--cold`
-//! hands the engine its shard pieces again before each timed run, which
-//! drops the postings it keeps decoded, so each run decodes its lists (the
-//! first search of a keystroke whose terms are new). `--dump` prints each
-//! query's top 100 ranked documents (document, score bits, all-terms flag)
-//! instead of timings, to diff the ranking of two builds.
+//! Queries default to the typed sequence 数→数据→数据库→数据库实例. `--dump`
+//! prints each query's top 100 ranked documents (document, score bits,
+//! all-terms flag) instead of timings, to diff the ranking of two builds.
 #![allow(
     clippy::indexing_slicing,
     clippy::unwrap_used,
@@ -40,18 +39,15 @@ fn read_piece(dir: &Path, name: &str) -> Vec<u8> {
     }
 }
 
-/// Searches until done, fetching what the engine asks for; returns the
-/// pieces fetched.
-fn settle(e: &mut Engine, dir: &Path, q: &str, limit: usize) -> Vec<(String, Vec<u8>)> {
-    let mut fetched = Vec::new();
-    for _ in 0..8 {
+/// Searches until done, fetching what the engine asks for.
+fn settle(e: &mut Engine, dir: &Path, q: &str, limit: usize) {
+    for _ in 0..search_core::engine::MAX_ROUNDS {
         match e.search(q, limit).unwrap() {
-            Step::Done(_) => return fetched,
+            Step::Done(_) => return,
             Step::Need(names) => {
                 for n in names {
                     let bytes = read_piece(dir, &n);
-                    e.put(&n, bytes.clone()).unwrap();
-                    fetched.push((n, bytes));
+                    e.put(&n, bytes).unwrap();
                 }
             }
         }
@@ -67,13 +63,11 @@ fn main() {
     let dir = Path::new(&dir);
     let mut iters = 200usize;
     let mut dump = false;
-    let mut cold = false;
     let mut queries: Vec<String> = Vec::new();
     while let Some(a) = args.next() {
         match a.as_str() {
             "--iters" => iters = args.next().unwrap().parse().unwrap(),
             "--dump" => dump = true,
-            "--cold" => cold = true,
             _ => queries.push(a),
         }
     }
@@ -97,22 +91,12 @@ fn main() {
         return;
     }
     // As the browser types: each keystroke settles, in order.
-    let mut shards: Vec<(String, Vec<u8>)> = Vec::new();
     for q in &queries {
-        shards.extend(
-            settle(&mut e, dir, q, 8)
-                .into_iter()
-                .filter(|(n, _)| n.contains("/t")),
-        );
+        settle(&mut e, dir, q, 8);
     }
     for q in &queries {
         let mut t: Vec<f64> = (0..iters)
             .map(|_| {
-                if cold {
-                    for (n, b) in &shards {
-                        e.put(n, b.clone()).unwrap();
-                    }
-                }
                 let s = Instant::now();
                 let step = e.search(q, 8).unwrap();
                 assert!(matches!(step, Step::Done(_)));

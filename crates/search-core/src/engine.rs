@@ -6,10 +6,11 @@
 //! CLI) only does I/O and the engine decides what is needed.
 
 use crate::format::{
-    DocMeta, FormatError, MANIFEST, Manifest, decode_postings, decode_record, shard_lookup,
-    shard_terms,
+    DocMeta, FormatError, MANIFEST, Manifest, Tail, TailBlock, decode_block, decode_postings,
+    decode_record, decode_skip, piece_range, range_piece, shard_lookup, shard_terms,
 };
-use crate::plan::{Plan, combine, edit_distance, plan};
+use crate::partial::{Outcome, Partial, Rest, rank_partial};
+use crate::plan::{Plan, edit_distance, plan};
 use crate::snippet::{marks, snippet};
 use crate::synonyms::Synonyms;
 use crate::tokenize::is_cjk;
@@ -66,10 +67,11 @@ pub fn rank_order(a: &Ranked, b: &Ranked) -> std::cmp::Ordering {
         .then(a.doc.cmp(&b.doc))
 }
 
-/// The most postings the engine keeps decoded between searches: 2 MB of
-/// `(document, score)` pairs, about the lists of a five-term query of
-/// frequent bigrams at 100,000 entries (`数据库实例`: 126,000 postings).
-pub const CACHED_POSTINGS: usize = 1 << 18;
+/// The most rounds of fetching a search takes: every round asks for pieces
+/// not fetched before, so callers stop here only on files that do not
+/// match their manifest. (Manifest, shards, the tails' skip tables and a few
+/// rounds of blocks or whole tails, offset blocks, records.)
+pub const MAX_ROUNDS: usize = 64;
 
 /// Holds the static index files fetched so far.
 #[derive(Debug, Default)]
@@ -78,18 +80,48 @@ pub struct Engine {
     // A small association list: a session holds a few hundred pieces at
     // most, and maps cost kilobytes of wasm.
     files: Vec<(String, Vec<u8>)>,
-    // Decoded postings of recent terms, least recently used first: a typed
-    // query searches again at every keystroke, mostly with the terms of the
-    // keystroke before. Together at most `CACHED_POSTINGS` postings.
-    lists: Vec<Cached>,
 }
 
-/// A term's decoded postings and the piece they came from.
-#[derive(Debug)]
-struct Cached {
-    term: String,
-    piece: String,
+/// What the fetched pieces tell of one term's postings.
+#[derive(Debug, Default)]
+struct TermView {
+    /// Its head and the tail blocks fetched, ascending by document.
     postings: Vec<(u32, f32)>,
+    /// What is not fetched yet of a long list's tail.
+    open: Option<OpenTail>,
+}
+
+/// A fetched piece of a file: its byte range `[start, end)` and bytes.
+type Piece<'a> = (u64, u64, &'a [u8]);
+
+/// Bytes `[start, end)` of a file from any of its fetched pieces that holds
+/// them.
+fn covering<'a>(pieces: &[Piece<'a>], start: u32, end: u32) -> Option<&'a [u8]> {
+    let (start, end) = (u64::from(start), u64::from(end));
+    pieces.iter().find_map(|&(a, b, bytes)| {
+        if start < a || end > b {
+            return None;
+        }
+        let from = usize::try_from(start.checked_sub(a)?).ok()?;
+        let to = usize::try_from(end.checked_sub(a)?).ok()?;
+        bytes.get(from..to)
+    })
+}
+
+/// A tail not fetched whole.
+#[derive(Debug)]
+struct OpenTail {
+    tail: Tail,
+    /// Its tails part (relative to `search/`).
+    file: String,
+    /// Its largest impact.
+    max: f32,
+    /// Document ranges `[from, to)` whose tail postings are fetched.
+    known: Vec<(u32, u32)>,
+    /// Its blocks, once the skip table is fetched.
+    blocks: Option<Vec<TailBlock>>,
+    /// How many of them are fetched.
+    blocks_read: usize,
 }
 
 impl Engine {
@@ -114,7 +146,6 @@ impl Engine {
                 .is_some_and(|old| old.build_id != m.build_id)
             {
                 self.files.clear();
-                self.lists.clear();
             }
             self.manifest = Some(m);
             return Ok(());
@@ -128,7 +159,6 @@ impl Engine {
             });
         }
         self.files.retain(|f| f.0 != name);
-        self.lists.retain(|c| c.piece != name);
         self.files.push((name.to_string(), bytes));
         Ok(())
     }
@@ -138,6 +168,17 @@ impl Engine {
             .iter()
             .find(|f| f.0 == name)
             .map(|f| f.1.as_slice())
+    }
+
+    /// The fetched pieces of `file`: their byte ranges and bytes.
+    fn pieces_of(&self, file: &str) -> Vec<Piece<'_>> {
+        self.files
+            .iter()
+            .filter_map(|(name, bytes)| {
+                let (f, a, b) = piece_range(name)?;
+                (f == file).then_some((a, b, bytes.as_slice()))
+            })
+            .collect()
     }
 
     /// A document's metadata: `Ok(Err(piece))` names the piece to fetch
@@ -168,9 +209,9 @@ impl Engine {
         }
     }
 
-    /// Ranks documents for `query` (no metadata), or names the shards needed.
-    /// Keeps the decoded postings of its terms for the next search (see
-    /// [`CACHED_POSTINGS`]).
+    /// Ranks documents for `query` (no metadata), or names the pieces
+    /// needed: the shards of its terms, then whatever of their tails the
+    /// ranking needs to be exact (see [`crate::partial`]).
     pub fn rank(
         &mut self,
         query: &str,
@@ -195,95 +236,113 @@ impl Engine {
         if !need.is_empty() {
             return Ok(Err(need));
         }
-        // The terms not cached yet, decoded.
-        let mut fresh: Vec<Cached> = Vec::new();
-        for t in &p.terms {
-            if self.cached(t).is_none()
-                && let Some(c) = self.decode(m, t)?
-            {
-                fresh.push(c);
-            }
-        }
-        let ranked = {
-            let lists: Vec<&[(u32, f32)]> = p
-                .terms
-                .iter()
-                .map(|t| {
-                    fresh
-                        .iter()
-                        .find(|c| &c.term == t)
-                        .or_else(|| self.cached(t))
-                        .map_or(&[][..], |c| c.postings.as_slice())
-                })
-                .collect();
-            combine(&p, &lists, limit)
+        let views = p
+            .terms
+            .iter()
+            .map(|t| self.view(m, t))
+            .collect::<Result<Vec<TermView>, FormatError>>()?;
+        let partials: Vec<Partial<'_>> = views
+            .iter()
+            .map(|v| Partial {
+                postings: &v.postings,
+                rest: v.open.as_ref().map(|o| Rest {
+                    max: o.max,
+                    known: &o.known,
+                }),
+            })
+            .collect();
+        let (blocks, whole) = match rank_partial(&p, &partials, limit) {
+            Outcome::Ranked(r) => return Ok(Ok(r)),
+            Outcome::Fetch { blocks, whole } => (blocks, whole),
         };
-        self.keep(&p.terms, fresh);
-        Ok(Ok(ranked))
-    }
-
-    fn cached(&self, term: &str) -> Option<&Cached> {
-        self.lists.iter().find(|c| c.term == term)
-    }
-
-    /// Marks the query's cached lists used and caches its fresh ones,
-    /// dropping the least recently used beyond [`CACHED_POSTINGS`]. A list
-    /// longer than that is not kept.
-    fn keep(&mut self, terms: &[String], fresh: Vec<Cached>) {
-        for t in terms {
-            if let Some(i) = self.lists.iter().position(|c| &c.term == t) {
-                let c = self.lists.remove(i);
-                self.lists.push(c);
-            }
+        let merged = tail_ranges(&views, &blocks, &whole);
+        let need: Vec<String> = merged
+            .into_iter()
+            .map(|(f, a, b)| range_piece(f, a, b))
+            .filter(|n| self.file(n).is_none())
+            .collect();
+        if need.is_empty() {
+            return Err(FormatError::new(
+                MANIFEST,
+                "the fetched tails do not settle the ranking",
+            ));
         }
-        for c in fresh {
-            let n = c.postings.len();
-            if n > CACHED_POSTINGS {
-                continue;
-            }
-            let mut held: usize = self.lists.iter().map(|c| c.postings.len()).sum();
-            while held.saturating_add(n) > CACHED_POSTINGS && !self.lists.is_empty() {
-                let old = self.lists.remove(0);
-                held = held.saturating_sub(old.postings.len());
-            }
-            self.lists.push(c);
-        }
+        Ok(Err(need))
     }
 
-    /// Whether a term has postings in the fetched shards (its cached list,
-    /// else its shard decoded).
-    fn has_postings(&self, m: &Manifest, term: &str) -> Result<bool, FormatError> {
-        if let Some(c) = self.cached(term) {
-            return Ok(!c.postings.is_empty());
-        }
-        Ok(self
-            .decode(m, term)?
-            .is_some_and(|c| !c.postings.is_empty()))
-    }
-
-    /// Decodes a term's postings from its fetched shard; `None` when the
-    /// shard is not fetched (or there is none).
-    fn decode(&self, m: &Manifest, term: &str) -> Result<Option<Cached>, FormatError> {
+    /// What the fetched pieces tell of `term`'s postings: nothing when its
+    /// shard is not fetched (or there are no shards).
+    fn view(&self, m: &Manifest, term: &str) -> Result<TermView, FormatError> {
         let Some(name) = m.shard_of(term).and_then(|s| m.shard_piece(s)) else {
-            return Ok(None);
+            return Ok(TermView::default());
         };
-        let Some(bytes) = self.file(&name) else {
-            return Ok(None);
+        let Some(entry) = self
+            .file(&name)
+            .map(|bytes| shard_lookup(&name, bytes, term))
+            .transpose()?
+            .flatten()
+        else {
+            return Ok(TermView::default());
         };
-        let mut list: Vec<(u32, f32)> = Vec::new();
-        if let Some(entry) = shard_lookup(&name, bytes, term)? {
-            list.reserve(usize::try_from(entry.count).unwrap_or(0).min(bytes.len()));
-            decode_postings(&name, entry.body, entry.count, |doc, q| {
-                if doc < m.doc_count && list.last().is_none_or(|l| l.0 < doc) {
-                    list.push((doc, Manifest::impact(q, entry.scale)));
+        let scale = entry.scale;
+        let mut postings: Vec<(u32, f32)> = Vec::new();
+        decode_postings(&name, entry.body, entry.head, |doc, q| {
+            if doc < m.doc_count && postings.last().is_none_or(|l| l.0 < doc) {
+                postings.push((doc, Manifest::impact(q, scale)));
+            }
+        })?;
+        let Some(tail) = entry.tail else {
+            return Ok(TermView {
+                postings,
+                open: None,
+            });
+        };
+        let mut open = OpenTail {
+            tail,
+            file: tail.file(&m.build_id),
+            max: Manifest::impact(tail.max_q, scale),
+            known: Vec::new(),
+            blocks: None,
+            blocks_read: 0,
+        };
+        // Parsed once: a tail read block by block is hundreds of pieces.
+        let pieces = self.pieces_of(&open.file);
+        let skip = tail.skip_range().and_then(|(a, b)| covering(&pieces, a, b));
+        let Some(skip) = skip else {
+            return Ok(TermView {
+                postings,
+                open: Some(open),
+            });
+        };
+        let blocks = decode_skip(&open.file, skip, &tail)?;
+        let mut fetched: Vec<(u32, f32)> = Vec::new();
+        // Nothing of the tail lies before its first block.
+        open.known
+            .push((0, blocks.first().map_or(u32::MAX, |b| b.first)));
+        for (k, b) in blocks.iter().enumerate() {
+            let to = blocks
+                .get(k.saturating_add(1))
+                .map_or(u32::MAX, |n| n.first);
+            let Some(bytes) = covering(&pieces, b.start, b.end) else {
+                continue;
+            };
+            decode_block(&open.file, bytes, b, |doc, q| {
+                if doc < m.doc_count && doc < to && fetched.last().is_none_or(|l| l.0 < doc) {
+                    fetched.push((doc, Manifest::impact(q, scale)));
                 }
             })?;
+            open.blocks_read = open.blocks_read.saturating_add(1);
+            match open.known.last_mut() {
+                Some(last) if last.1 == b.first => last.1 = to,
+                _ => open.known.push((b.first, to)),
+            }
         }
-        Ok(Some(Cached {
-            term: term.to_string(),
-            piece: name,
-            postings: list,
-        }))
+        let whole = matches!(open.known.as_slice(), [(0, u32::MAX)]);
+        open.blocks = Some(blocks);
+        Ok(TermView {
+            postings: merge(&postings, &fetched),
+            open: (!whole).then_some(open),
+        })
     }
 
     /// Searches: the top `limit` hits with metadata and highlights, or the
@@ -346,15 +405,15 @@ impl Engine {
         // (distance, document count, term)
         let mut found: Vec<(usize, u32, String)> = Vec::new();
         for t in &p.terms {
-            if self.has_postings(m, t).unwrap_or(false) {
-                continue;
-            }
             let Some(name) = m.shard_of(t).and_then(|s| m.shard_piece(s)) else {
                 continue;
             };
             let Some(bytes) = self.file(&name) else {
                 continue;
             };
+            if shard_lookup(&name, bytes, t).is_ok_and(|e| e.is_some_and(|e| e.count > 0)) {
+                continue;
+            }
             let mut want = t.chars();
             let (w0, w1) = (want.next(), want.next());
             let cjk = w0.is_some_and(is_cjk);
@@ -395,54 +454,69 @@ impl Engine {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    #![allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
-    use super::*;
-
-    fn list(term: &str, piece: &str, n: usize) -> Cached {
-        Cached {
-            term: term.to_string(),
-            piece: piece.to_string(),
-            postings: (0..n).map(|d| (d as u32, 1.0)).collect(),
+/// The byte ranges of the tails that `blocks` (term, document) and
+/// `whole` (terms) need, term by term in file order, merged where they
+/// touch: a skip table first where it is not fetched yet. A tail is read
+/// whole once what a query has read or needs of it comes to half its
+/// blocks: the rest costs at most as many bytes again, in one request
+/// instead of many.
+fn tail_ranges<'a>(
+    views: &'a [TermView],
+    blocks: &[(usize, u32)],
+    whole: &[usize],
+) -> Vec<(&'a str, u32, u32)> {
+    let mut merged: Vec<(&str, u32, u32)> = Vec::new();
+    for (i, v) in views.iter().enumerate() {
+        let Some(o) = &v.open else { continue };
+        let mut wanted = blocks.iter().filter(|b| b.0 == i).map(|b| b.1).peekable();
+        let whole_range = || o.tail.whole_range().map(|(a, b)| (o.file.as_str(), a, b));
+        let Some(bs) = &o.blocks else {
+            if whole.contains(&i) {
+                merged.extend(whole_range());
+            } else if wanted.peek().is_some() {
+                merged.extend(o.tail.skip_range().map(|(a, b)| (o.file.as_str(), a, b)));
+            }
+            continue;
+        };
+        // Which blocks, in file order (no sort: sorts are large in wasm).
+        let mut need_block = vec![false; bs.len()];
+        for doc in wanted {
+            if let Some(k) = bs.partition_point(|b| b.first <= doc).checked_sub(1)
+                && let Some(flag) = need_block.get_mut(k)
+            {
+                *flag = true;
+            }
+        }
+        let n = need_block.iter().filter(|f| **f).count();
+        if whole.contains(&i) || o.blocks_read.saturating_add(n) > bs.len() / 2 {
+            merged.extend(whole_range());
+            continue;
+        }
+        for (b, _) in bs.iter().zip(&need_block).filter(|(_, f)| **f) {
+            match merged.last_mut() {
+                Some(last) if last.0 == o.file && last.2 == b.start => last.2 = b.end,
+                _ => merged.push((o.file.as_str(), b.start, b.end)),
+            }
         }
     }
+    merged
+}
 
-    fn terms(e: &Engine) -> Vec<&str> {
-        e.lists.iter().map(|c| c.term.as_str()).collect()
+/// Two lists ascending by document with no document in both, as one.
+fn merge(a: &[(u32, f32)], b: &[(u32, f32)]) -> Vec<(u32, f32)> {
+    if b.is_empty() {
+        return a.to_vec();
     }
-
-    #[test]
-    fn kept_postings_stay_within_the_bound_least_recently_used_out() {
-        let half = CACHED_POSTINGS / 2;
-        let mut e = Engine::new();
-        let q = |ts: &[&str]| ts.iter().map(|t| (*t).to_string()).collect::<Vec<_>>();
-        e.keep(
-            &q(&["a", "b"]),
-            vec![list("a", "p1", half), list("b", "p2", half)],
-        );
-        assert_eq!(terms(&e), ["a", "b"]);
-        // One more posting: the oldest list goes.
-        e.keep(&q(&["c"]), vec![list("c", "p1", 1)]);
-        assert_eq!(terms(&e), ["b", "c"]);
-        // A query that uses b makes it the most recent: c goes first.
-        e.keep(&q(&["b"]), Vec::new());
-        e.keep(&q(&["d"]), vec![list("d", "p3", half)]);
-        assert_eq!(terms(&e), ["b", "d"]);
-        assert!(e.lists.iter().map(|c| c.postings.len()).sum::<usize>() <= CACHED_POSTINGS);
-        // A list longer than the bound is not kept, nor does it evict.
-        e.keep(&q(&["e"]), vec![list("e", "p1", CACHED_POSTINGS + 1)]);
-        assert_eq!(terms(&e), ["b", "d"]);
+    let mut out = Vec::with_capacity(a.len().saturating_add(b.len()));
+    let (mut x, mut y) = (a.iter().peekable(), b.iter().peekable());
+    while let (Some(p), Some(q)) = (x.peek(), y.peek()) {
+        if p.0 <= q.0 {
+            out.extend(x.next());
+        } else {
+            out.extend(y.next());
+        }
     }
-
-    #[test]
-    fn a_piece_handed_in_again_drops_the_postings_decoded_from_it() {
-        let mut e = Engine::new();
-        e.keep(
-            &["a".to_string(), "b".to_string()],
-            vec![list("a", "x/t0.bin#0-4", 3), list("b", "x/t0.bin#4-8", 3)],
-        );
-        assert!(e.put("x/t0.bin#0-4", vec![0; 4]).is_ok());
-        assert_eq!(terms(&e), ["b"]);
-    }
+    out.extend(x);
+    out.extend(y);
+    out
 }

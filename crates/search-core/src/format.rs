@@ -15,8 +15,14 @@
 //!                part_count:v { docs:v }*                    (documents per docs part, in id order)
 //!                group_count:v { word_count:v { word:s }* }* (synonym groups)
 //! <id>/t<p>.bin  shards back to back; a shard is
-//!                "FQT1" scale:f32le term_count:v { term:s n:v len:v postings[len] }*
+//!                "FQT1" scale:f32le term_count:v { term:s n:v head:v len:v body[len] }*
+//!                body = [tail, when head < n] postings[head]
+//!                tail = max_q:v block:v part:v at:v skip_len:v blocks_len:v
 //!                postings = { doc_delta:v q:v }* (doc ids ascending, first delta from 0)
+//! <id>/l<p>.bin  tails, each at its `at`: a skip table { first_delta:v bytes:v }*
+//!                (one per block of `block` postings; first documents ascending, the
+//!                first delta from 0), then the blocks: q:v { doc_delta:v q:v }*
+//!                (the first posting is the block's first document)
 //! <id>/d<p>.bin  offset:u32le × (docs + 1) (from the file's start; the last is its length),
 //!                then one record per document: title:s url:s category:s snippet:s
 //! v = unsigned LEB128 varint (≤ 5 bytes), s = v length + UTF-8 bytes
@@ -25,6 +31,15 @@
 //! A query reads the manifest, the shard of each query term (one piece),
 //! then for each result the block of the offset table that holds its
 //! document ([`DOC_BLOCK`] entries, one piece) and its record (one piece).
+//!
+//! **Heads and tails.** A term with more postings than the export's head
+//! size keeps only its *head* in its shard: its best postings (highest
+//! impact, then lowest document), in document order. The rest, its *tail*,
+//! sits in a tails part in document order, cut into blocks that a skip table
+//! locates, with the largest impact of the tail (`max_q`) kept beside the
+//! head. A query of common words then reads heads, and only where the heads
+//! cannot settle the ranking the skip table and the blocks that hold its
+//! candidates, or a whole tail (see [`crate::partial`]).
 //!
 //! A term of one CJK character holds a prefix list: the
 //! [`crate::plan::PREFIX_DOCS`] documents with the highest summed impact of
@@ -43,8 +58,8 @@ use crate::synonyms::Synonyms;
 
 /// Format version written in the manifest. 2: synonym groups in the
 /// manifest; one-character CJK terms hold prefix lists. 3: packed parts
-/// read by range, a scale per shard.
-pub const VERSION: u32 = 3;
+/// read by range, a scale per shard. 4: long lists split into head and tail.
+pub const VERSION: u32 = 4;
 /// Entries of the documents' offset table read at once.
 pub const DOC_BLOCK: u32 = 32;
 /// Name of the manifest, relative to `search/`.
@@ -134,6 +149,10 @@ impl<'a> Reader<'a> {
     pub(crate) fn str(&mut self) -> Option<&'a str> {
         let n = self.len()?;
         std::str::from_utf8(self.take(n)?).ok()
+    }
+
+    pub(crate) fn rest(&self) -> &'a [u8] {
+        self.bytes.get(self.pos..).unwrap_or(&[])
     }
 
     pub(crate) fn f32(&mut self) -> Option<f32> {
@@ -337,16 +356,8 @@ impl Manifest {
 /// `<id><kind><part>.bin#<start>-<end>` without the formatting machinery
 /// (it is large in wasm).
 fn piece(id: &str, kind: &str, part: u32, start: u32, end: u32) -> String {
-    let mut s = String::with_capacity(id.len().saturating_add(32));
-    s.push_str(id);
-    s.push_str(kind);
-    let n = |v: u32| usize::try_from(v).unwrap_or(usize::MAX);
-    push_decimal(&mut s, n(part));
-    s.push_str(".bin#");
-    push_decimal(&mut s, n(start));
-    s.push('-');
-    push_decimal(&mut s, n(end));
-    s
+    let file = part_name(id, kind, usize::try_from(part).unwrap_or(usize::MAX));
+    range_piece(&file, start, end)
 }
 
 /// Splits a piece name into its file (relative to `search/`) and byte range
@@ -401,12 +412,78 @@ pub fn quantize(impact: f32, max_impact: f32) -> u32 {
     v
 }
 
-/// One term of a shard: its text, document count, scale and postings bytes.
+/// One term of a shard: its text, document count, scale, head postings
+/// bytes and, for a long list, where its tail is.
 pub(crate) struct TermEntry<'a> {
     pub(crate) term: &'a str,
     pub(crate) count: u32,
+    pub(crate) head: u32,
     pub(crate) scale: f32,
     pub(crate) body: &'a [u8],
+    pub(crate) tail: Option<Tail>,
+}
+
+/// Where a long list's tail is: `count` postings in blocks of `block`, at
+/// `at` in tails part `part`, a skip table of `skip_len` bytes and then
+/// `blocks_len` bytes of blocks; `max_q` is the largest quantized impact in
+/// it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Tail {
+    pub(crate) count: u32,
+    pub(crate) max_q: u32,
+    pub(crate) block: u32,
+    pub(crate) part: u32,
+    pub(crate) at: u32,
+    pub(crate) skip_len: u32,
+    pub(crate) blocks_len: u32,
+}
+
+/// One block of a tail: its first document and its bytes, `[start, end)`
+/// in the tails part, and how many postings it holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct TailBlock {
+    pub(crate) first: u32,
+    pub(crate) start: u32,
+    pub(crate) end: u32,
+    pub(crate) count: u32,
+}
+
+impl Tail {
+    /// The file of the tails part (relative to `search/`).
+    pub(crate) fn file(&self, build_id: &str) -> String {
+        part_name(
+            build_id,
+            "/l",
+            usize::try_from(self.part).unwrap_or(usize::MAX),
+        )
+    }
+
+    /// The skip table's byte range in the tails part.
+    pub(crate) fn skip_range(&self) -> Option<(u32, u32)> {
+        Some((self.at, self.at.checked_add(self.skip_len)?))
+    }
+
+    /// The whole tail's byte range (skip table and blocks).
+    pub(crate) fn whole_range(&self) -> Option<(u32, u32)> {
+        Some((
+            self.at,
+            self.at
+                .checked_add(self.skip_len)?
+                .checked_add(self.blocks_len)?,
+        ))
+    }
+}
+
+/// The piece `<file>#<start>-<end>`.
+pub(crate) fn range_piece(file: &str, start: u32, end: u32) -> String {
+    let mut s = String::with_capacity(file.len().saturating_add(24));
+    s.push_str(file);
+    s.push('#');
+    let n = |v: u32| usize::try_from(v).unwrap_or(usize::MAX);
+    push_decimal(&mut s, n(start));
+    s.push('-');
+    push_decimal(&mut s, n(end));
+    s
 }
 
 /// Calls `f` for every term of a shard, in order, until `f` returns false.
@@ -427,13 +504,37 @@ fn for_each_term<'a>(
     for _ in 0..n {
         let term = r.str().ok_or_else(|| err("truncated"))?;
         let count = r.varint().ok_or_else(|| err("truncated"))?;
+        let head = r.varint().ok_or_else(|| err("truncated"))?;
         let len = r.len().ok_or_else(|| err("truncated"))?;
-        let body = r.take(len).ok_or_else(|| err("truncated"))?;
+        let mut body = Reader::new(r.take(len).ok_or_else(|| err("truncated"))?);
+        let tail = match count.checked_sub(head) {
+            None => return Err(err("head longer than its list")),
+            Some(0) => None,
+            Some(rest) => {
+                let mut v = || body.varint().ok_or_else(|| err("truncated tail"));
+                let tail = Tail {
+                    count: rest,
+                    max_q: v()?,
+                    block: v()?,
+                    part: v()?,
+                    at: v()?,
+                    skip_len: v()?,
+                    blocks_len: v()?,
+                };
+                if tail.block == 0 || tail.whole_range().is_none() {
+                    return Err(err("bad tail"));
+                }
+                Some(tail)
+            }
+        };
+        let body = body.rest();
         if !f(TermEntry {
             term,
             count,
+            head,
             scale,
             body,
+            tail,
         }) {
             break;
         }
@@ -472,7 +573,8 @@ pub(crate) fn shard_terms(
     })
 }
 
-/// Decodes postings into `(doc, quantized impact)`.
+/// Decodes `count` postings into `(doc, quantized impact)`, documents
+/// counted from 0.
 pub(crate) fn decode_postings(
     name: &str,
     body: &[u8],
@@ -485,6 +587,71 @@ pub(crate) fn decode_postings(
     for _ in 0..count {
         let d = r.varint().ok_or_else(|| err("truncated postings"))?;
         doc = doc.checked_add(d).ok_or_else(|| err("doc id overflow"))?;
+        let q = r.varint().ok_or_else(|| err("truncated postings"))?;
+        f(doc, q);
+    }
+    Ok(())
+}
+
+/// Decodes a tail's skip table (the bytes of its skip range) into its
+/// blocks, checked against the tail's counts and lengths.
+pub(crate) fn decode_skip(
+    name: &str,
+    bytes: &[u8],
+    tail: &Tail,
+) -> Result<Vec<TailBlock>, FormatError> {
+    let err = |what| FormatError::new(name, what);
+    let n = tail
+        .count
+        .div_ceil(tail.block)
+        .min(u32::try_from(bytes.len()).unwrap_or(u32::MAX));
+    let mut r = Reader::new(bytes);
+    let mut blocks = Vec::with_capacity(usize::try_from(n).unwrap_or(0));
+    let (mut first, mut start) = (0u32, tail.at.checked_add(tail.skip_len));
+    let mut left = tail.count;
+    for i in 0..n {
+        let d = r.varint().ok_or_else(|| err("truncated skip table"))?;
+        let len = r.varint().ok_or_else(|| err("truncated skip table"))?;
+        if i > 0 && d == 0 {
+            return Err(err("skip table out of order"));
+        }
+        first = first.checked_add(d).ok_or_else(|| err("doc id overflow"))?;
+        let s = start.ok_or_else(|| err("bad tail"))?;
+        let end = s.checked_add(len).ok_or_else(|| err("bad tail"))?;
+        let count = left.min(tail.block);
+        left = left.saturating_sub(count);
+        blocks.push(TailBlock {
+            first,
+            start: s,
+            end,
+            count,
+        });
+        start = Some(end);
+    }
+    if left != 0 || start != tail.whole_range().map(|w| w.1) || !r.rest().is_empty() {
+        return Err(err("skip table does not match its tail"));
+    }
+    Ok(blocks)
+}
+
+/// Decodes one block of a tail (its bytes) into `(doc, quantized impact)`.
+pub(crate) fn decode_block(
+    name: &str,
+    bytes: &[u8],
+    block: &TailBlock,
+    mut f: impl FnMut(u32, u32),
+) -> Result<(), FormatError> {
+    let err = |what| FormatError::new(name, what);
+    let mut r = Reader::new(bytes);
+    let mut doc = block.first;
+    for i in 0..block.count {
+        if i > 0 {
+            let d = r.varint().ok_or_else(|| err("truncated postings"))?;
+            if d == 0 {
+                return Err(err("postings out of order"));
+            }
+            doc = doc.checked_add(d).ok_or_else(|| err("doc id overflow"))?;
+        }
         let q = r.varint().ok_or_else(|| err("truncated postings"))?;
         f(doc, q);
     }
@@ -528,6 +695,11 @@ pub struct ExportParams {
     pub shard_bytes: usize,
     /// Target part size in bytes (a part closes once it reaches this).
     pub part_bytes: usize,
+    /// Postings a term keeps in its shard (its head); a longer list puts
+    /// the rest in a tail.
+    pub head_postings: usize,
+    /// Postings per block of a tail.
+    pub tail_block: usize,
 }
 
 /// Writes the static index as terms and documents arrive: terms in byte
@@ -538,6 +710,8 @@ pub struct Exporter {
     build_id: String,
     shard_target: usize,
     part_target: usize,
+    head: usize,
+    block: usize,
     // The shard being filled: its terms and postings (quantized when it
     // closes, against its largest impact) and its estimated size.
     cur: Vec<(String, Vec<(u32, f32)>)>,
@@ -551,6 +725,9 @@ pub struct Exporter {
     terms_part: Vec<u8>,
     terms_part_shards: u32,
     terms_parts: Vec<u32>,
+    // The tails part being filled and how many were closed.
+    tails_part: Vec<u8>,
+    tails_parts: usize,
     // The docs part being filled: records and their offsets from the
     // first record; the document count of each closed part.
     docs_part: Vec<u8>,
@@ -575,6 +752,8 @@ impl Exporter {
             build_id: id,
             shard_target: params.shard_bytes.max(1),
             part_target: params.part_bytes.max(1),
+            head: params.head_postings.max(1),
+            block: params.tail_block.max(1),
             cur: Vec::new(),
             cur_bytes: 0,
             last_term: None,
@@ -583,6 +762,8 @@ impl Exporter {
             terms_part: Vec::new(),
             terms_part_shards: 0,
             terms_parts: Vec::new(),
+            tails_part: Vec::new(),
+            tails_parts: 0,
             docs_part: Vec::new(),
             docs_offsets: Vec::new(),
             docs_parts: Vec::new(),
@@ -603,12 +784,14 @@ impl Exporter {
         {
             return false;
         }
-        // About 3 bytes per posting as varints, plus the term's header.
-        let size = postings
-            .len()
-            .saturating_mul(3)
-            .saturating_add(term.len())
-            .saturating_add(4);
+        // About 3 bytes per posting as varints, 4 in a head (its documents
+        // are further apart), plus the term's header.
+        let size = if postings.len() > self.head {
+            self.head.saturating_mul(4).saturating_add(16)
+        } else {
+            postings.len().saturating_mul(3)
+        };
+        let size = size.saturating_add(term.len()).saturating_add(4);
         // A big posting list starts a shard of its own rather than making the
         // current shard large.
         if !self.cur.is_empty() && self.cur_bytes.saturating_add(size) > self.shard_target {
@@ -642,15 +825,19 @@ impl Exporter {
         let mut body = Vec::new();
         for (term, postings) in &terms {
             body.clear();
-            let mut prev = 0u32;
-            for &(doc, impact) in postings {
-                // Ascending, checked in add_term.
-                put_varint(&mut body, doc.wrapping_sub(prev));
-                put_varint(&mut body, quantize(impact, scale));
-                prev = doc;
-            }
+            let head_len = if postings.len() > self.head {
+                let (head, tail) = split_head(postings, self.head);
+                self.write_tail(&tail, scale, &mut body);
+                put_postings(&mut body, &head, scale);
+                head.len()
+            } else {
+                put_postings(&mut body, postings, scale);
+                postings.len()
+            };
+            let out = &mut self.terms_part;
             put_str(out, term);
             put_len(out, postings.len());
+            put_len(out, head_len);
             put_len(out, body.len());
             out.extend_from_slice(&body);
         }
@@ -666,6 +853,54 @@ impl Exporter {
         if self.terms_part.len() >= self.part_target {
             self.close_terms_part();
         }
+    }
+
+    /// Writes a tail (ascending by document) into the tails part and its
+    /// descriptor into `desc`.
+    fn write_tail(&mut self, tail: &[(u32, f32)], scale: f32, desc: &mut Vec<u8>) {
+        let mut skip = Vec::new();
+        let mut blocks = Vec::new();
+        let mut prev_first = 0u32;
+        let mut max_q = 0u32;
+        for chunk in tail.chunks(self.block) {
+            let at = blocks.len();
+            let mut prev = None;
+            for &(doc, impact) in chunk {
+                let q = quantize(impact, scale);
+                max_q = max_q.max(q);
+                if let Some(p) = prev {
+                    put_varint(&mut blocks, doc.wrapping_sub(p));
+                }
+                put_varint(&mut blocks, q);
+                prev = Some(doc);
+            }
+            let first = chunk.first().map_or(0, |p| p.0);
+            put_varint(&mut skip, first.wrapping_sub(prev_first));
+            put_len(&mut skip, blocks.len().saturating_sub(at));
+            prev_first = first;
+        }
+        let to_u32 = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        put_varint(desc, max_q);
+        put_len(desc, self.block);
+        put_len(desc, self.tails_parts);
+        put_len(desc, self.tails_part.len());
+        put_varint(desc, to_u32(skip.len()));
+        put_varint(desc, to_u32(blocks.len()));
+        self.tails_part.extend_from_slice(&skip);
+        self.tails_part.extend_from_slice(&blocks);
+        if self.tails_part.len() >= self.part_target {
+            self.close_tails_part();
+        }
+    }
+
+    fn close_tails_part(&mut self) {
+        if self.tails_part.is_empty() {
+            return;
+        }
+        let name = part_name(&self.build_id, "/l", self.tails_parts);
+        self.ready
+            .push((name, std::mem::take(&mut self.tails_part)));
+        self.tails_parts = self.tails_parts.saturating_add(1);
     }
 
     fn close_terms_part(&mut self) {
@@ -723,6 +958,7 @@ impl Exporter {
     pub fn finish(mut self, synonyms: &Synonyms) -> Vec<(String, Vec<u8>)> {
         self.close_shard();
         self.close_terms_part();
+        self.close_tails_part();
         self.close_docs_part();
         let mut manifest = Vec::new();
         manifest.extend_from_slice(MAGIC_MANIFEST);
@@ -755,6 +991,37 @@ impl Exporter {
         files.push((MANIFEST.to_string(), manifest));
         files
     }
+}
+
+/// Postings (ascending by document) as document deltas from 0 and
+/// impacts quantized against `scale`.
+fn put_postings(out: &mut Vec<u8>, postings: &[(u32, f32)], scale: f32) {
+    let mut prev = 0u32;
+    for &(doc, impact) in postings {
+        put_varint(out, doc.wrapping_sub(prev));
+        put_varint(out, quantize(impact, scale));
+        prev = doc;
+    }
+}
+
+/// A posting list: `(document, impact)`, ascending by document.
+type Postings = Vec<(u32, f32)>;
+
+/// Splits a list (ascending by document) into its best `n` postings
+/// (highest impact, then lowest document) and the rest, both ascending by
+/// document.
+fn split_head(postings: &[(u32, f32)], n: usize) -> (Postings, Postings) {
+    let head = crate::plan::cut_best(postings.to_vec(), n);
+    let mut tail = Vec::with_capacity(postings.len().saturating_sub(head.len()));
+    let mut h = head.iter().peekable();
+    for &p in postings {
+        if h.peek().is_some_and(|x| x.0 == p.0) {
+            h.next();
+        } else {
+            tail.push(p);
+        }
+    }
+    (head, tail)
 }
 
 /// `<id><kind><n>.bin`.

@@ -17,6 +17,7 @@ mod fold;
 #[rustfmt::skip]
 mod fold_table;
 pub mod format;
+pub mod partial;
 pub mod plan;
 pub mod snippet;
 pub mod synonyms;

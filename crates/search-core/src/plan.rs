@@ -237,20 +237,20 @@ fn seek(list: &[(u32, f32)], doc: u32) -> usize {
 
 /// The best `limit` documents so far, kept in rank order by insertion (no
 /// sort: the sort routines are large in wasm).
-struct Top {
+pub(crate) struct Top {
     limit: usize,
-    ranked: Vec<Ranked>,
+    pub(crate) ranked: Vec<Ranked>,
 }
 
 impl Top {
-    fn new(limit: usize) -> Self {
+    pub(crate) fn new(limit: usize) -> Self {
         Top {
             limit,
             ranked: Vec::with_capacity(limit.min(1024).saturating_add(1)),
         }
     }
 
-    fn push(&mut self, r: Ranked) {
+    pub(crate) fn push(&mut self, r: Ranked) {
         // Most documents rank below a full list's last: one comparison.
         if self.ranked.len() >= self.limit
             && self

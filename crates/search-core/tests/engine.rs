@@ -49,8 +49,21 @@ fn export_build(
     let params = ExportParams {
         shard_bytes,
         part_bytes,
+        head_postings: usize::MAX,
+        tail_block: 64,
     };
-    let mut ex = Exporter::new(&params, build_id);
+    export_params(terms, docs, &params, synonyms, build_id)
+}
+
+/// Exports with explicit settings.
+fn export_params(
+    terms: &[(&str, &[(u32, f32)])],
+    docs: &[DocMeta],
+    params: &ExportParams,
+    synonyms: &search_core::Synonyms,
+    build_id: &str,
+) -> Vec<(String, Vec<u8>)> {
+    let mut ex = Exporter::new(params, build_id);
     let mut sorted = terms.to_vec();
     sorted.sort_by(|a, b| a.0.cmp(b.0));
     let mut files = Vec::new();
@@ -90,7 +103,7 @@ fn run(
     limit: usize,
 ) -> (Vec<search_core::Hit>, usize, Vec<String>) {
     let mut fetched = Vec::new();
-    for round in 0..6 {
+    for round in 0..64 {
         match engine.search(q, limit).unwrap_or_else(|e| panic!("{e}")) {
             Step::Done(h) => return (h, round, fetched),
             Step::Need(names) => {
@@ -170,6 +183,8 @@ fn out_of_order_terms_are_refused() {
         &ExportParams {
             shard_bytes: 100,
             part_bytes: 1000,
+            head_postings: usize::MAX,
+            tail_block: 64,
         },
         "x",
     );
@@ -197,12 +212,26 @@ fn corrupt_files_are_errors_not_panics() {
         ("doc0", &[(0, 1.0)]),
         ("answer", &[(0, 1.0), (1, 2.0), (4, 0.5)]),
     ];
-    let files = export(&terms, &docs, 8);
+    // Heads of one posting, so `answer` has a tail of two blocks.
+    let params = ExportParams {
+        shard_bytes: 8,
+        part_bytes: 64,
+        head_postings: 1,
+        tail_block: 1,
+    };
+    let files = export_params(
+        &terms,
+        &docs,
+        &params,
+        &search_core::Synonyms::none(),
+        "b1d",
+    );
+    assert!(files.iter().any(|f| f.0.contains("/l")), "a tails part");
     // Serves `files` as a host would (a range past the end is cut short) and
     // runs the fetch loop; any outcome but a panic is fine.
     let search = |files: &[(String, Vec<u8>)]| {
         let mut e = Engine::new();
-        for _ in 0..6 {
+        for _ in 0..search_core::engine::MAX_ROUNDS {
             let Ok(Step::Need(names)) = e.search("answer doc0", 10) else {
                 return;
             };
@@ -336,8 +365,8 @@ fn a_manifest_of_an_older_format_is_refused() {
         .find(|f| f.0 == "manifest.bin")
         .unwrap_or_else(|| panic!("no manifest"))
         .1;
-    assert_eq!(manifest[4], 3, "format version 3");
-    manifest[4] = 2;
+    assert_eq!(manifest[4], 4, "format version 4");
+    manifest[4] = 3;
     let mut e = Engine::new();
     let err = e.put("manifest.bin", manifest.clone());
     assert!(err.is_err_and(|e| e.what == "unsupported format version"));
@@ -430,4 +459,96 @@ fn kept_postings_rank_as_decoded_ones_and_go_with_their_build() {
     let (other_fresh, _, _) = run(&mut Engine::new(), &b, "退款规则", 10);
     assert_eq!(other, other_fresh);
     assert_eq!(order(&other), vec![1, 0, 2]);
+}
+
+/// A small deterministic generator (xorshift), for test data.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n
+    }
+}
+
+/// Heads and tails are an access path, not a ranking: with every list cut
+/// into a head of 5 and tail blocks of 4 postings, each query ranks exactly
+/// as over whole lists (same documents, scores to the bit, all-terms flags),
+/// for every limit, while reading less. One shard holds every term, so both
+/// exports quantize against the same largest impact.
+#[test]
+fn heads_and_tails_rank_as_whole_lists() {
+    let n_docs = 400u32;
+    let docs: Vec<DocMeta> = (0..n_docs).map(|d| meta(&format!("问题{d}"))).collect();
+    let names = ["退款", "款规", "规则", "订单", "发票", "开票"];
+    let synonyms = search_core::Synonyms::trusted(vec![vec!["发票".into(), "开票".into()]]);
+    for seed in 1..=6u64 {
+        let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ seed);
+        let lists: Vec<Vec<(u32, f32)>> = names
+            .iter()
+            .map(|_| {
+                // Dense and sparse lists; impacts on a coarse grid, so ties
+                // between documents are common.
+                let keep = 1 + rng.below(4);
+                let mut list = Vec::new();
+                for d in 0..n_docs {
+                    if rng.below(5) < keep {
+                        list.push((d, 0.5 * (1 + rng.below(12)) as f32));
+                    }
+                }
+                list
+            })
+            .collect();
+        let terms: Vec<(&str, &[(u32, f32)])> = names
+            .iter()
+            .zip(&lists)
+            .map(|(n, l)| (*n, l.as_slice()))
+            .collect();
+        let params = |head_postings, part_bytes| ExportParams {
+            shard_bytes: 1 << 20,
+            part_bytes,
+            head_postings,
+            tail_block: 4,
+        };
+        let whole = export_params(&terms, &docs, &params(usize::MAX, 1 << 20), &synonyms, "w");
+        let split = export_params(&terms, &docs, &params(5, 512), &synonyms, "s");
+        assert!(
+            split.iter().filter(|f| f.0.contains("/l")).count() > 1,
+            "several tails parts"
+        );
+        let (mut read_whole, mut read_split, mut tails_read) = (0usize, 0usize, 0usize);
+        for q in [
+            "退款",
+            "退款规则",
+            "规则 订单",
+            "订单 退款 发票",
+            "开票",
+            "退款 开票 规则",
+            "发票订单",
+        ] {
+            for limit in [1, 3, 10, 50, 400] {
+                let (a, _, fa) = run(&mut Engine::new(), &whole, q, limit);
+                let (b, _, fb) = run(&mut Engine::new(), &split, q, limit);
+                let key = |h: &[search_core::Hit]| -> Vec<(u32, u32, bool)> {
+                    h.iter()
+                        .map(|h| (h.doc, h.score.to_bits(), h.all))
+                        .collect()
+                };
+                assert_eq!(key(&a), key(&b), "seed {seed}, {q:?}, limit {limit}");
+                let size = |files: &[(String, Vec<u8>)], names: &[String]| -> usize {
+                    names.iter().map(|n| fetch(files, n).len()).sum()
+                };
+                read_whole += size(&whole, &fa);
+                read_split += size(&split, &fb);
+                tails_read += fb.iter().filter(|n| n.contains("/l")).count();
+            }
+        }
+        assert!(tails_read > 0, "seed {seed}: no query read a tail");
+        assert!(
+            read_split < read_whole,
+            "seed {seed}: {read_split} bytes with tails, {read_whole} without"
+        );
+    }
 }

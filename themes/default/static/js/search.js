@@ -83,15 +83,17 @@
       return JSON.parse(out(len));
     }
     /* Resolves to the hits; fetches what the engine asks for (manifest, the
-     * shards of the query's tokens, then the offset blocks and records of
-     * the results: pieces of the index's part files). */
+     * shards of the query's tokens, the pieces of their tails the ranking
+     * needs, then the offset blocks and records of the results: pieces of
+     * the index's part files). */
     function search(q, limit) {
       var rounds = 0;
       function go() {
         var r = step(q, limit);
         if (r.error) return Promise.reject(new Error(r.error));
         if (r.need) {
-          if (++rounds > 5) return Promise.reject(new Error("search did not settle"));
+          /* Every round fetches something new (search_core::engine::MAX_ROUNDS). */
+          if (++rounds > 64) return Promise.reject(new Error("search did not settle"));
           return Promise.all(r.need.map(fetchOnce)).then(go);
         }
         return r.hits;
