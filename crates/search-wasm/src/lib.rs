@@ -23,6 +23,8 @@
 //! UTF-8, turning lone surrogates into U+FFFD), so nothing JS passes can make
 //! the module trap.
 
+// Borrowed with `try_borrow*` only: `borrow*` panics, and its panic
+// messages bring the formatting machinery into the module (2 KB).
 use std::cell::RefCell;
 
 use search_core::snippet::utf16_offset;
@@ -58,7 +60,7 @@ pub unsafe extern "C" fn fq_free(ptr: *mut u8, len: usize) {
 /// Where the last output starts.
 #[unsafe(no_mangle)]
 pub extern "C" fn fq_out_ptr() -> *const u8 {
-    OUT.with(|o| o.borrow().as_ptr())
+    OUT.with(|o| o.try_borrow().map_or(std::ptr::null(), |o| o.as_ptr()))
 }
 
 /// # Safety
@@ -73,8 +75,13 @@ unsafe fn bytes<'a>(ptr: *const u8, len: usize) -> &'a [u8] {
 
 fn set_out(s: String) -> usize {
     let n = s.len();
-    OUT.with(|o| *o.borrow_mut() = s.into_bytes());
-    n
+    OUT.with(|o| match o.try_borrow_mut() {
+        Ok(mut o) => {
+            *o = s.into_bytes();
+            n
+        }
+        Err(_) => 0,
+    })
 }
 
 /// Hands an index file to the engine. Returns 0, or 1 when it is invalid.
@@ -91,7 +98,10 @@ pub unsafe extern "C" fn fq_put(
     // SAFETY: forwarded caller contract.
     let (name, data) = unsafe { (bytes(name, name_len), bytes(data, data_len)) };
     let name = std::str::from_utf8(name).unwrap_or("");
-    let ok = ENGINE.with(|e| e.borrow_mut().put(name, data.to_vec()).is_ok());
+    let ok = ENGINE.with(|e| {
+        e.try_borrow_mut()
+            .is_ok_and(|mut e| e.put(name, data.to_vec()).is_ok())
+    });
     u32::from(!ok)
 }
 
@@ -104,7 +114,13 @@ pub unsafe extern "C" fn fq_search(q: *const u8, q_len: usize, limit: u32) -> us
     // SAFETY: forwarded caller contract.
     let q = std::str::from_utf8(unsafe { bytes(q, q_len) }).unwrap_or("");
     let limit = usize::try_from(limit).unwrap_or(10).min(100);
-    let step = ENGINE.with(|e| e.borrow_mut().search(q, limit));
+    let step = ENGINE.with(|e| match e.try_borrow_mut() {
+        Ok(mut e) => e.search(q, limit),
+        Err(_) => Err(search_core::FormatError {
+            file: String::new(),
+            what: "engine busy",
+        }),
+    });
     let mut s = String::new();
     match step {
         Err(e) => {
@@ -167,7 +183,11 @@ pub unsafe extern "C" fn fq_suggest(q: *const u8, q_len: usize, max: u32) -> usi
     // SAFETY: forwarded caller contract.
     let q = std::str::from_utf8(unsafe { bytes(q, q_len) }).unwrap_or("");
     let max = usize::try_from(max).unwrap_or(5).min(20);
-    let terms = ENGINE.with(|e| e.borrow().suggest(q, max));
+    let terms = ENGINE.with(|e| {
+        e.try_borrow()
+            .map(|e| e.suggest(q, max))
+            .unwrap_or_default()
+    });
     let mut s = String::from("[");
     for (i, t) in terms.iter().enumerate() {
         if i > 0 {
