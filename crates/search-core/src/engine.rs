@@ -91,6 +91,16 @@ struct TermView {
     open: Option<OpenTail>,
 }
 
+/// Where a term's shard is.
+enum Place {
+    /// There are no shards.
+    Nowhere,
+    /// Its directory page is not fetched yet (the page's piece).
+    Unknown(String),
+    /// The shard's piece.
+    Shard(String),
+}
+
 /// A fetched piece of a file: its byte range `[start, end)` and bytes.
 type Piece<'a> = (u64, u64, &'a [u8]);
 
@@ -170,6 +180,20 @@ impl Engine {
             .map(|f| f.1.as_slice())
     }
 
+    /// Where `term`'s shard is, as far as the fetched pieces tell.
+    fn shard_of(&self, m: &Manifest, term: &str) -> Result<Place, FormatError> {
+        let Some(page) = m.page_of(term) else {
+            return Ok(Place::Nowhere);
+        };
+        let Some(bytes) = self.file(&page) else {
+            return Ok(Place::Unknown(page));
+        };
+        Ok(match m.shard_in_page(&page, bytes, term)? {
+            Some(shard) => Place::Shard(shard),
+            None => Place::Nowhere,
+        })
+    }
+
     /// The fetched pieces of `file`: their byte ranges and bytes.
     fn pieces_of(&self, file: &str) -> Vec<Piece<'_>> {
         self.files
@@ -226,10 +250,12 @@ impl Engine {
         }
         let mut need: Vec<String> = Vec::new();
         for t in &p.terms {
-            if let Some(name) = m.shard_of(t).and_then(|s| m.shard_piece(s))
-                && self.file(&name).is_none()
-                && !need.contains(&name)
-            {
+            let name = match self.shard_of(m, t)? {
+                Place::Unknown(page) => page,
+                Place::Shard(shard) => shard,
+                Place::Nowhere => continue,
+            };
+            if self.file(&name).is_none() && !need.contains(&name) {
                 need.push(name);
             }
         }
@@ -273,7 +299,7 @@ impl Engine {
     /// What the fetched pieces tell of `term`'s postings: nothing when its
     /// shard is not fetched (or there are no shards).
     fn view(&self, m: &Manifest, term: &str) -> Result<TermView, FormatError> {
-        let Some(name) = m.shard_of(term).and_then(|s| m.shard_piece(s)) else {
+        let Place::Shard(name) = self.shard_of(m, term)? else {
             return Ok(TermView::default());
         };
         let Some(entry) = self
@@ -405,7 +431,7 @@ impl Engine {
         // (distance, document count, term)
         let mut found: Vec<(usize, u32, String)> = Vec::new();
         for t in &p.terms {
-            let Some(name) = m.shard_of(t).and_then(|s| m.shard_piece(s)) else {
+            let Ok(Place::Shard(name)) = self.shard_of(m, t) else {
                 continue;
             };
             let Some(bytes) = self.file(&name) else {

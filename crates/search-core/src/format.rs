@@ -10,10 +10,14 @@
 //!
 //! ```text
 //! manifest.bin   "FQS1" ver:v build_id:s doc_count:v
-//!                shard_count:v { shared:v suffix:s len:v }*  (front-coded lower bounds, bytes)
-//!                part_count:v { shards:v }*                  (shards per terms part, in order)
+//!                page_count:v { shared:v suffix:s len:v }*   (the shard directory's pages: the
+//!                                                             lower bound of each, front-coded,
+//!                                                             and its length in bytes)
 //!                part_count:v { docs:v }*                    (documents per docs part, in id order)
 //!                group_count:v { word_count:v { word:s }* }* (synonym groups)
+//! <id>/s0.bin    the shard directory: pages back to back, each [`DIR_PAGE`] shards
+//!                { shared:v suffix:s part:v start:v len:v }* (each shard's lower bound,
+//!                front-coded within the page, and where it is: terms part, start, length)
 //! <id>/t<p>.bin  shards back to back; a shard is
 //!                "FQT1" scale:f32le term_count:v { term:s n:v head:v len:v body[len] }*
 //!                body = [tail, when head < n] postings[head]
@@ -28,9 +32,12 @@
 //! v = unsigned LEB128 varint (≤ 5 bytes), s = v length + UTF-8 bytes
 //! ```
 //!
-//! A query reads the manifest, the shard of each query term (one piece),
-//! then for each result the block of the offset table that holds its
-//! document ([`DOC_BLOCK`] entries, one piece) and its record (one piece).
+//! A query reads the manifest, the directory page of each query term (one
+//! piece), its shard (one piece), then for each result the block of the
+//! offset table that holds its document ([`DOC_BLOCK`] entries, one piece)
+//! and its record (one piece). The directory is paged so the manifest, which
+//! every first query reads whole, grows with the pages (a thirty-second of
+//! the shards), not with the vocabulary.
 //!
 //! **Heads and tails.** A term with more postings than the export's head
 //! size keeps only its *head* in its shard: its best postings (highest
@@ -59,7 +66,10 @@ use crate::synonyms::Synonyms;
 /// Format version written in the manifest. 2: synonym groups in the
 /// manifest; one-character CJK terms hold prefix lists. 3: packed parts
 /// read by range, a scale per shard. 4: long lists split into head and tail.
-pub const VERSION: u32 = 4;
+/// 5: the shard directory moves out of the manifest into pages.
+pub const VERSION: u32 = 5;
+/// Shards per page of the shard directory.
+pub const DIR_PAGE: usize = 32;
 /// Entries of the documents' offset table read at once: 36 bytes, so
 /// neighbouring results (questions of one page) share a read, and ten
 /// scattered ones cost 0.4 KB (blocks of 32 cost 1.3 KB).
@@ -180,6 +190,31 @@ fn put_len(out: &mut Vec<u8>, n: usize) {
     put_varint(out, u32::try_from(n).unwrap_or(u32::MAX));
 }
 
+/// Reads a front-coded bound (`shared:v suffix:s`, sharing its start with
+/// `prev`) and the varint after it; `None` when truncated, malformed or not
+/// above `prev`.
+fn read_bound(r: &mut Reader<'_>, prev: Option<&String>) -> Option<(String, u32)> {
+    let shared = r.len()?;
+    let suffix = r.str()?;
+    let value = r.varint()?;
+    let p = prev.map_or("", String::as_str);
+    let mut bound = String::with_capacity(shared.saturating_add(suffix.len()));
+    bound.push_str(p.get(..shared)?);
+    bound.push_str(suffix);
+    if prev.is_some() && p >= bound.as_str() {
+        return None;
+    }
+    Some((bound, value))
+}
+
+/// Writes `bound` front-coded against `prev`, then `value`.
+fn put_bound(out: &mut Vec<u8>, prev: &str, bound: &str, value: u32) {
+    let shared = common_prefix(prev, bound);
+    put_len(out, shared);
+    put_str(out, bound.get(shared..).unwrap_or(""));
+    put_varint(out, value);
+}
+
 fn put_str(out: &mut Vec<u8>, s: &str) {
     put_len(out, s.len());
     out.extend_from_slice(s.as_bytes());
@@ -192,12 +227,12 @@ pub struct Manifest {
     pub build_id: String,
     /// Number of documents.
     pub doc_count: u32,
-    /// The lower bound of each shard's term range, ascending: the shortest
-    /// prefix of its first term that sorts after the previous shard's last
-    /// term (front-coded in the file).
-    pub shard_first: Vec<String>,
-    /// Where each shard is: terms part, start, end.
-    shard_at: Vec<(u32, u32, u32)>,
+    /// The lower bound of each page of the shard directory, ascending (the
+    /// bound of its first shard: the shortest prefix of the shard's first
+    /// term that sorts after the previous shard's last term).
+    pub page_first: Vec<String>,
+    /// Where each page is in the directory file: start, end.
+    page_at: Vec<(u32, u32)>,
     /// The first document of each docs part, then the document count.
     doc_part_first: Vec<u32>,
     /// The site's synonym groups.
@@ -221,42 +256,18 @@ impl Manifest {
         }
         let doc_count = r.varint().ok_or_else(|| err("truncated"))?;
         let n = r.len().ok_or_else(|| err("truncated"))?;
-        let mut shard_first: Vec<String> = Vec::with_capacity(n.min(bytes.len()));
-        let mut shard_len: Vec<u32> = Vec::with_capacity(n.min(bytes.len()));
+        let mut page_first: Vec<String> = Vec::with_capacity(n.min(bytes.len()));
+        let mut page_at: Vec<(u32, u32)> = Vec::with_capacity(n.min(bytes.len()));
+        let mut at: u32 = 0;
         for _ in 0..n {
-            let shared = r.len().ok_or_else(|| err("truncated"))?;
-            let suffix = r.str().ok_or_else(|| err("truncated"))?;
-            let len = r.varint().ok_or_else(|| err("truncated"))?;
-            let prev = shard_first.last().map_or("", String::as_str);
-            let head = prev.get(..shared).ok_or_else(|| err("bad shard bound"))?;
-            let mut bound = String::with_capacity(shared.saturating_add(suffix.len()));
-            bound.push_str(head);
-            bound.push_str(suffix);
-            if prev >= bound.as_str() && !shard_first.is_empty() {
-                return Err(err("shard bounds out of order"));
-            }
-            shard_first.push(bound);
-            shard_len.push(len);
-        }
-        // Shards fill the terms parts in order.
-        let parts = r.len().ok_or_else(|| err("truncated"))?;
-        let mut shard_at: Vec<(u32, u32, u32)> = Vec::with_capacity(n);
-        let mut lens = shard_len.iter();
-        for p in 0..parts {
-            let p = u32::try_from(p).map_err(|_| err("too many parts"))?;
-            let in_part = r.len().ok_or_else(|| err("truncated"))?;
-            let mut at: u32 = 0;
-            for _ in 0..in_part {
-                let len = *lens
-                    .next()
-                    .ok_or_else(|| err("more shards in parts than bounds"))?;
-                let end = at.checked_add(len).ok_or_else(|| err("part too large"))?;
-                shard_at.push((p, at, end));
-                at = end;
-            }
-        }
-        if shard_at.len() != shard_first.len() {
-            return Err(err("fewer shards in parts than bounds"));
+            let (bound, len) =
+                read_bound(&mut r, page_first.last()).ok_or_else(|| err("bad page bound"))?;
+            let end = at
+                .checked_add(len)
+                .ok_or_else(|| err("directory too large"))?;
+            page_first.push(bound);
+            page_at.push((at, end));
+            at = end;
         }
         let parts = r.len().ok_or_else(|| err("truncated"))?;
         let mut doc_part_first: Vec<u32> =
@@ -288,23 +299,52 @@ impl Manifest {
         Ok(Manifest {
             build_id,
             doc_count,
-            shard_first,
-            shard_at,
+            page_first,
+            page_at,
             doc_part_first,
             synonyms,
         })
     }
 
-    /// The shard that would hold `term`, if there are shards.
-    pub fn shard_of(&self, term: &str) -> Option<usize> {
-        let i = self.shard_first.partition_point(|f| f.as_str() <= term);
-        Some(i.saturating_sub(1)).filter(|_| !self.shard_first.is_empty())
+    /// The piece of the shard directory whose page would hold `term`'s
+    /// shard, if there are shards.
+    pub fn page_of(&self, term: &str) -> Option<String> {
+        let i = self
+            .page_first
+            .partition_point(|f| f.as_str() <= term)
+            .saturating_sub(1);
+        let &(start, end) = self.page_at.get(i)?;
+        Some(piece(&self.build_id, "/s", 0, start, end))
     }
 
-    /// The piece (see [`piece_range`]) holding shard `i`.
-    pub fn shard_piece(&self, i: usize) -> Option<String> {
-        let &(part, start, end) = self.shard_at.get(i)?;
-        Some(piece(&self.build_id, "/t", part, start, end))
+    /// The piece of the shard that would hold `term`, from its directory
+    /// page (the bytes of [`Manifest::page_of`]'s piece).
+    pub fn shard_in_page(
+        &self,
+        name: &str,
+        page: &[u8],
+        term: &str,
+    ) -> Result<Option<String>, FormatError> {
+        let err = |what| FormatError::new(name, what);
+        let mut r = Reader::new(page);
+        let mut prev: Option<String> = None;
+        let mut found: Option<(u32, u32, u32)> = None;
+        while !r.rest().is_empty() {
+            let (bound, part) =
+                read_bound(&mut r, prev.as_ref()).ok_or_else(|| err("bad shard bound"))?;
+            let start = r.varint().ok_or_else(|| err("truncated"))?;
+            let len = r.varint().ok_or_else(|| err("truncated"))?;
+            let end = start.checked_add(len).ok_or_else(|| err("bad shard"))?;
+            // The first shard of a page holds what sorts before its bound.
+            if found.is_none() || bound.as_str() <= term {
+                found = Some((part, start, end));
+            }
+            if bound.as_str() > term {
+                break;
+            }
+            prev = Some(bound);
+        }
+        Ok(found.map(|(part, start, end)| piece(&self.build_id, "/t", part, start, end)))
     }
 
     /// Which docs part holds `doc`, and its index there.
@@ -721,12 +761,12 @@ pub struct Exporter {
     last_term: Option<String>,
     /// The last term of the shard closed before the current one.
     prev_last: Option<String>,
-    /// Every closed shard: lower bound and length.
-    shards: Vec<(String, u32)>,
+    /// Every closed shard: lower bound, terms part, start and length.
+    shards: Vec<(String, u32, u32, u32)>,
     // The terms part being filled and the shard count of each closed one.
     terms_part: Vec<u8>,
     terms_part_shards: u32,
-    terms_parts: Vec<u32>,
+    terms_parts: usize,
     // The tails part being filled and how many were closed.
     tails_part: Vec<u8>,
     tails_parts: usize,
@@ -763,7 +803,7 @@ impl Exporter {
             shards: Vec::new(),
             terms_part: Vec::new(),
             terms_part_shards: 0,
-            terms_parts: Vec::new(),
+            terms_parts: 0,
             tails_part: Vec::new(),
             tails_parts: 0,
             docs_part: Vec::new(),
@@ -848,8 +888,9 @@ impl Exporter {
             None => String::new(),
             Some(prev) => shortest_bound(prev, &first),
         };
+        let to_u32 = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         self.shards
-            .push((bound, u32::try_from(len).unwrap_or(u32::MAX)));
+            .push((bound, to_u32(self.terms_parts), to_u32(start), to_u32(len)));
         self.terms_part_shards = self.terms_part_shards.saturating_add(1);
         self.prev_last = terms.last().map(|t| t.0.clone());
         if self.terms_part.len() >= self.part_target {
@@ -909,10 +950,10 @@ impl Exporter {
         if self.terms_part_shards == 0 {
             return;
         }
-        let name = part_name(&self.build_id, "/t", self.terms_parts.len());
+        let name = part_name(&self.build_id, "/t", self.terms_parts);
         self.ready
             .push((name, std::mem::take(&mut self.terms_part)));
-        self.terms_parts.push(self.terms_part_shards);
+        self.terms_parts = self.terms_parts.saturating_add(1);
         self.terms_part_shards = 0;
     }
 
@@ -967,20 +1008,32 @@ impl Exporter {
         put_varint(&mut manifest, VERSION);
         put_str(&mut manifest, &self.build_id);
         put_varint(&mut manifest, self.doc_count);
-        put_len(&mut manifest, self.shards.len());
-        let mut prev = "";
-        for (bound, len) in &self.shards {
-            let shared = common_prefix(prev, bound);
-            put_len(&mut manifest, shared);
-            put_str(&mut manifest, bound.get(shared..).unwrap_or(""));
-            put_varint(&mut manifest, *len);
-            prev = bound;
-        }
-        for parts in [&self.terms_parts, &self.docs_parts] {
-            put_len(&mut manifest, parts.len());
-            for &n in parts.iter() {
-                put_varint(&mut manifest, n);
+        // The shard directory, in pages; the manifest names the pages.
+        let mut files = std::mem::take(&mut self.ready);
+        let mut dir = Vec::new();
+        let pages: Vec<_> = self.shards.chunks(DIR_PAGE).collect();
+        put_len(&mut manifest, pages.len());
+        let mut prev_page = "";
+        for page in pages {
+            let at = dir.len();
+            let mut prev = "";
+            for (bound, part, start, len) in page {
+                put_bound(&mut dir, prev, bound, *part);
+                put_varint(&mut dir, *start);
+                put_varint(&mut dir, *len);
+                prev = bound;
             }
+            let first = page.first().map_or("", |s| s.0.as_str());
+            let len = u32::try_from(dir.len().saturating_sub(at)).unwrap_or(u32::MAX);
+            put_bound(&mut manifest, prev_page, first, len);
+            prev_page = first;
+        }
+        if !dir.is_empty() {
+            files.push((part_name(&self.build_id, "/s", 0), dir));
+        }
+        put_len(&mut manifest, self.docs_parts.len());
+        for &n in &self.docs_parts {
+            put_varint(&mut manifest, n);
         }
         put_len(&mut manifest, synonyms.groups().len());
         for group in synonyms.groups() {
@@ -989,7 +1042,6 @@ impl Exporter {
                 put_str(&mut manifest, word);
             }
         }
-        let mut files = std::mem::take(&mut self.ready);
         files.push((MANIFEST.to_string(), manifest));
         files
     }

@@ -137,8 +137,8 @@ fn all_terms_first_then_score() {
     let mut e = Engine::new();
     let (hits, rounds, fetched) = run(&mut e, &files, "退款规则", 10);
     assert_eq!(
-        rounds, 4,
-        "manifest, shards, offset blocks, records: {fetched:?}"
+        rounds, 5,
+        "manifest, directory page, shards, offset blocks, records: {fetched:?}"
     );
     let order: Vec<u32> = hits.iter().map(|h| h.doc).collect();
     // Doc 0 matches all three terms; then doc 1 (9.0) before doc 2 (3.0).
@@ -146,18 +146,13 @@ fn all_terms_first_then_score() {
     assert!(hits[0].all && !hits[1].all);
     assert_eq!(hits[0].meta.title, "退款规则");
     assert_eq!(hits[0].title_marks, vec![(0, "退款规则".len())]);
-    // Only the shards of the query's terms were fetched, not 订单's.
+    // Only the shards of the query's terms were fetched (three of four),
+    // not 订单's.
     let shards: Vec<&String> = fetched.iter().filter(|n| n.contains("/t")).collect();
-    let manifest = search_core::Manifest::decode(&fetch(&files, "manifest.bin"))
-        .unwrap_or_else(|e| panic!("{e}"));
-    let all_shards = manifest.shard_first.len();
-    assert!(shards.len() < all_shards, "{shards:?} of {all_shards}");
+    assert_eq!(shards.len(), 3, "{shards:?}");
     // Pieces are byte ranges of the few part files.
     let parts = files.iter().filter(|f| f.0.contains("/t")).count();
-    assert!(
-        parts < all_shards,
-        "{parts} terms parts for {all_shards} shards"
-    );
+    assert!(parts < 4, "{parts} terms parts for 4 shards");
 }
 
 #[test]
@@ -365,8 +360,8 @@ fn a_manifest_of_an_older_format_is_refused() {
         .find(|f| f.0 == "manifest.bin")
         .unwrap_or_else(|| panic!("no manifest"))
         .1;
-    assert_eq!(manifest[4], 4, "format version 4");
-    manifest[4] = 3;
+    assert_eq!(manifest[4], 5, "format version 5");
+    manifest[4] = 4;
     let mut e = Engine::new();
     let err = e.put("manifest.bin", manifest.clone());
     assert!(err.is_err_and(|e| e.what == "unsupported format version"));
@@ -550,5 +545,38 @@ fn heads_and_tails_rank_as_whole_lists() {
             read_split < read_whole,
             "seed {seed}: {read_split} bytes with tails, {read_whole} without"
         );
+    }
+}
+
+/// The shard directory is paged (32 shards a page): with a shard per term,
+/// 200 terms span 7 pages, and every term is found through its page, as is
+/// the absence of terms that sort between, before or after them.
+#[test]
+fn every_term_is_found_across_directory_pages() {
+    let words: Vec<String> = (0..200).map(|i| format!("w{:03}", i * 2)).collect();
+    let docs: Vec<DocMeta> = words.iter().map(|w| meta(w)).collect();
+    let lists: Vec<Vec<(u32, f32)>> = (0..words.len()).map(|i| vec![(i as u32, 1.0)]).collect();
+    let terms: Vec<(&str, &[(u32, f32)])> = words
+        .iter()
+        .zip(&lists)
+        .map(|(w, l)| (w.as_str(), l.as_slice()))
+        .collect();
+    let files = export(&terms, &docs, 1);
+    let manifest = search_core::Manifest::decode(&fetch(&files, "manifest.bin"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(manifest.page_first.len(), 7);
+    let mut e = Engine::new();
+    for (i, w) in words.iter().enumerate() {
+        let (hits, _, fetched) = run(&mut e, &files, w, 10);
+        assert_eq!(
+            hits.iter().map(|h| h.doc).collect::<Vec<_>>(),
+            vec![i as u32],
+            "{w}"
+        );
+        assert!(fetched.iter().filter(|n| n.contains("/s0.bin")).count() <= 1);
+    }
+    for absent in ["a", "w001", "w063", "w064x", "w399", "x"] {
+        let (hits, _, _) = run(&mut e, &files, absent, 10);
+        assert!(hits.is_empty(), "{absent}");
     }
 }
