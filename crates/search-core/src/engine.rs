@@ -274,6 +274,8 @@ impl Engine {
                 rest: v.open.as_ref().map(|o| Rest {
                     max: o.max,
                     known: &o.known,
+                    len: o.tail.count,
+                    read: o.blocks_read,
                 }),
             })
             .collect();

@@ -45,6 +45,10 @@ pub struct Rest<'a> {
     /// Document ranges `[from, to)` of the tail already fetched (ascending):
     /// a document there that is not in `postings` is not in the list.
     pub known: &'a [(u32, u32)],
+    /// Postings in the tail (what reading it whole costs).
+    pub len: u32,
+    /// Blocks of the tail read so far.
+    pub read: usize,
 }
 
 /// The answer of [`rank_partial`].
@@ -135,19 +139,29 @@ pub fn rank_partial(plan: &Plan, lists: &[Partial<'_>], limit: usize) -> Outcome
         return Outcome::Ranked(top);
     }
     // Candidates first: settling them raises the bar an unseen document
-    // must clear, which usually spares the whole tails.
+    // must clear, which usually spares the whole tails. Then the shortest
+    // tail, whole: once a list is whole, a document outside everything read
+    // is known to be absent from it, which alone may keep it out.
     if open.is_empty() {
-        let whole = (0..lists.len())
-            .filter(|&i| lists.get(i).is_some_and(|l| l.rest.is_some()))
-            .collect();
+        let shortest = lists
+            .iter()
+            .enumerate()
+            .filter_map(|(i, l)| l.rest.map(|r| (r.len, i)))
+            .min();
         return Outcome::Fetch {
             blocks: Vec::new(),
-            whole,
+            whole: shortest.map(|s| s.1).into_iter().collect(),
         };
     }
     // The strongest undecided candidates (kept in rank order as they come:
     // a sort is large in wasm).
-    let mut strongest = Top::new(RESOLVE_PER_ROUND.max(limit));
+    // As many as the blocks read so far, so the rounds a query takes grow
+    // with the logarithm of what it reads, not in proportion.
+    let read: usize = lists
+        .iter()
+        .filter_map(|l| l.rest.map(|r| r.read))
+        .fold(0, usize::saturating_add);
+    let mut strongest = Top::new(RESOLVE_PER_ROUND.max(limit).max(read));
     for r in open {
         strongest.push(r);
     }
