@@ -1,6 +1,7 @@
 //! The search wasm module in Node, through the same JS glue the browser uses
 //! (themes/default/static/js/search.js): tokenizer vectors give identical
-//! tokens, and searches over a real export give the native engine's results.
+//! tokens, and searches over a real export (with small heads, so tails are
+//! read too) give the native engine's results.
 //! Node missing is a skip locally and a failure under CI=true.
 
 mod search_common;
@@ -8,7 +9,9 @@ mod search_common;
 use std::path::Path;
 use std::process::Command;
 
-use faqtory::search::{build_index, export_static, query_static, suggest_static};
+use faqtory::search::{
+    ExportOptions, build_index, export_static_with, query_static, suggest_static,
+};
 use search_common::{split_fixture, temp_dir, write_files};
 use serde_json::Value;
 
@@ -101,7 +104,14 @@ fn wasm_in_node_matches_native() {
     std::fs::write(&wasm, faqtory::assets::SEARCH_WASM).unwrap_or_else(|e| panic!("{e}"));
     let docs = split_fixture(include_str!("fixtures/search/faq.md"));
     let index = build_index(&docs, None).unwrap_or_else(|e| panic!("{e}"));
-    let files = export_static(&index).unwrap_or_else(|e| panic!("{e}"));
+    // Heads of two postings and tail blocks of one, so the glue also reads
+    // tails (skip tables, blocks, whole tails) as the ranking asks.
+    let opts = ExportOptions {
+        head_postings: 2,
+        tail_block: 1,
+        ..ExportOptions::default()
+    };
+    let files = export_static_with(&index, &opts).unwrap_or_else(|e| panic!("{e}"));
     write_files(&dir, &files);
     let script = dir.join("run.js");
     std::fs::write(&script, SCRIPT).unwrap_or_else(|e| panic!("{e}"));
@@ -136,6 +146,10 @@ fn wasm_in_node_matches_native() {
     assert!(
         fetched.iter().any(|f| f.contains(" bytes=")),
         "no range requests: {fetched:?}"
+    );
+    assert!(
+        fetched.iter().any(|f| f.contains("/l0.bin bytes=")),
+        "no tail read: {fetched:?}"
     );
     let whole = node("whole");
     assert_eq!(whole["searches"], got["searches"], "a host ignoring Range");
