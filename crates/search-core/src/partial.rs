@@ -10,8 +10,8 @@
 //! document could rank among the best `limit`, even with every unknown
 //! posting at its tail's largest impact. Otherwise it names what would
 //! settle it: the tail blocks that hold the strongest undecided candidates,
-//! or, when a document outside every fetched posting could still rank,
-//! whole tails. Each answer adds knowledge, so asking again until it ranks
+//! or, when a document outside every fetched posting could still rank, the
+//! shortest tail whole. Each answer adds knowledge, so asking again until it ranks
 //! ends, at worst with every list whole: the result is always the ranking of
 //! whole lists.
 
@@ -21,7 +21,8 @@ use crate::engine::{Ranked, rank_order};
 use crate::plan::{Plan, Top, combine};
 
 /// Undecided candidates resolved per round of fetching, at least (a
-/// round resolves as many as the results asked for, if more).
+/// round resolves as many as the results asked for, or as the tail blocks
+/// read so far, if more).
 pub const RESOLVE_PER_ROUND: usize = 64;
 
 /// An upper bound is raised by this factor before it is compared, so a
@@ -95,9 +96,9 @@ impl Partial<'_> {
 /// Ranks the best `limit` documents for `plan` from what is known of each
 /// term's list (`lists[i]` for `plan.terms[i]`), or names what to fetch.
 pub fn rank_partial(plan: &Plan, lists: &[Partial<'_>], limit: usize) -> Outcome {
-    let whole_lists = || lists.iter().map(|l| l.postings).collect::<Vec<_>>();
     if lists.iter().all(|l| l.rest.is_none()) {
-        return Outcome::Ranked(combine(plan, &whole_lists(), limit));
+        let whole: Vec<&[(u32, f32)]> = lists.iter().map(|l| l.postings).collect();
+        return Outcome::Ranked(combine(plan, &whole, limit));
     }
     // Documents whose every term is known, and the best case of the rest.
     let mut known: Vec<u32> = Vec::new();
@@ -153,10 +154,9 @@ pub fn rank_partial(plan: &Plan, lists: &[Partial<'_>], limit: usize) -> Outcome
             whole: shortest.map(|s| s.1).into_iter().collect(),
         };
     }
-    // The strongest undecided candidates (kept in rank order as they come:
-    // a sort is large in wasm).
-    // As many as the blocks read so far, so the rounds a query takes grow
-    // with the logarithm of what it reads, not in proportion.
+    // The strongest undecided candidates, kept in rank order as they come
+    // (a sort is large in wasm): as many as the blocks read so far, so the
+    // rounds a query takes grow with the logarithm of what it reads.
     let read: usize = lists
         .iter()
         .filter_map(|l| l.rest.map(|r| r.read))
