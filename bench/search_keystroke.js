@@ -27,10 +27,10 @@ const [wasmPath, dir, ...qs] = process.argv.slice(2);
     const buf = Buffer.alloc(b - a); fs.readSync(fd, buf, 0, b - a, a); fs.closeSync(fd);
     return buf;
   }
-  function step(q, limit) { const len = withBytes(enc.encode(q), (p, n) => ex.fq_search(p, n, limit)); const p = ex.fq_out_ptr(); return JSON.parse(dec.decode(mem().slice(p, p + len))); }
+  function step(q, limit, round) { const len = withBytes(enc.encode(q), (p, n) => ex.fq_search(p, n, limit, round || 0)); const p = ex.fq_out_ptr(); return JSON.parse(dec.decode(mem().slice(p, p + len))); }
   for (const q of qs) {
     for (let i = 0; i < 64; i++) {
-      const r = step(q, 8);
+      const r = step(q, 8, i);
       if (r.error) throw new Error(r.error);
       if (!r.need) break;
       for (const n of r.need) { const b = read(n); if (put(n, b) !== 0) throw new Error(n); }

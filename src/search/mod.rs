@@ -216,8 +216,8 @@ fn static_search(
     // Manifest, shards, tail pieces while the ranking needs them, offset
     // blocks, records. Every round reads something new, so this only stops a
     // loop over files that do not match.
-    for _ in 0..search_core::engine::MAX_ROUNDS {
-        match engine.search(q, limit)? {
+    for round in 0..search_core::engine::MAX_ROUNDS {
+        match engine.search(q, limit, round)? {
             search_core::Step::Done(hits) => return Ok((hits, read)),
             search_core::Step::Need(names) => {
                 for name in names {

@@ -41,8 +41,8 @@ fn read_piece(dir: &Path, name: &str) -> Vec<u8> {
 
 /// Searches until done, fetching what the engine asks for.
 fn settle(e: &mut Engine, dir: &Path, q: &str, limit: usize) {
-    for _ in 0..search_core::engine::MAX_ROUNDS {
-        match e.search(q, limit).unwrap() {
+    for round in 0..search_core::engine::MAX_ROUNDS {
+        match e.search(q, limit, round).unwrap() {
             Step::Done(_) => return,
             Step::Need(names) => {
                 for n in names {
@@ -81,7 +81,7 @@ fn main() {
     if dump {
         for q in &queries {
             settle(&mut e, dir, q, 100);
-            let ranked = e.rank(q, 100).unwrap().unwrap();
+            let ranked = e.rank(q, 100, 0).unwrap().unwrap();
             print!("{q}\t");
             for r in ranked {
                 print!("{}:{:08x}:{} ", r.doc, r.score.to_bits(), u8::from(r.all));
@@ -98,7 +98,7 @@ fn main() {
         let mut t: Vec<f64> = (0..iters)
             .map(|_| {
                 let s = Instant::now();
-                let step = e.search(q, 8).unwrap();
+                let step = e.search(q, 8, 0).unwrap();
                 assert!(matches!(step, Step::Done(_)));
                 s.elapsed().as_secs_f64() * 1e3
             })

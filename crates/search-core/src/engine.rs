@@ -73,6 +73,12 @@ pub fn rank_order(a: &Ranked, b: &Ranked) -> std::cmp::Ordering {
 /// rounds of blocks or whole tails, offset blocks, records.)
 pub const MAX_ROUNDS: usize = 64;
 
+/// From this round of a search on (its callers count them from 0), the
+/// engine reads every open tail whole instead of more blocks, which settles
+/// the ranking: a search takes at most this many rounds and the three after
+/// (whole tails, offsets, records), well inside [`MAX_ROUNDS`].
+pub const WHOLE_TAILS_FROM_ROUND: usize = 16;
+
 /// Holds the static index files fetched so far.
 #[derive(Debug, Default)]
 pub struct Engine {
@@ -235,11 +241,14 @@ impl Engine {
 
     /// Ranks documents for `query` (no metadata), or names the pieces
     /// needed: the shards of its terms, then whatever of their tails the
-    /// ranking needs to be exact (see [`crate::partial`]).
+    /// ranking needs to be exact (see [`crate::partial`]). `round` counts
+    /// the rounds of fetching this search has done (see
+    /// [`WHOLE_TAILS_FROM_ROUND`]).
     pub fn rank(
         &mut self,
         query: &str,
         limit: usize,
+        round: usize,
     ) -> Result<Result<Vec<Ranked>, Vec<String>>, FormatError> {
         let Some(m) = &self.manifest else {
             return Ok(Err(vec![MANIFEST.to_string()]));
@@ -281,6 +290,11 @@ impl Engine {
             .collect();
         let (blocks, whole) = match rank_partial(&p, &partials, limit) {
             Outcome::Ranked(r) => return Ok(Ok(r)),
+            // Enough rounds: every open tail whole, and the next ranks.
+            Outcome::Fetch { .. } if round >= WHOLE_TAILS_FROM_ROUND => {
+                let open = views.iter().enumerate().filter(|v| v.1.open.is_some());
+                (Vec::new(), open.map(|v| v.0).collect())
+            }
             Outcome::Fetch { blocks, whole } => (blocks, whole),
         };
         let merged = tail_ranges(&views, &blocks, &whole);
@@ -374,9 +388,10 @@ impl Engine {
     }
 
     /// Searches: the top `limit` hits with metadata and highlights, or the
-    /// files still needed.
-    pub fn search(&mut self, query: &str, limit: usize) -> Result<Step, FormatError> {
-        let ranked = match self.rank(query, limit)? {
+    /// files still needed. `round` is how many rounds of fetching this
+    /// search has done so far (0 at first).
+    pub fn search(&mut self, query: &str, limit: usize, round: usize) -> Result<Step, FormatError> {
+        let ranked = match self.rank(query, limit, round)? {
             Ok(r) => r,
             Err(need) => return Ok(Step::Need(need)),
         };

@@ -104,7 +104,10 @@ fn run(
 ) -> (Vec<search_core::Hit>, usize, Vec<String>) {
     let mut fetched = Vec::new();
     for round in 0..64 {
-        match engine.search(q, limit).unwrap_or_else(|e| panic!("{e}")) {
+        match engine
+            .search(q, limit, round)
+            .unwrap_or_else(|e| panic!("{e}"))
+        {
             Step::Done(h) => return (h, round, fetched),
             Step::Need(names) => {
                 for n in names {
@@ -226,8 +229,8 @@ fn corrupt_files_are_errors_not_panics() {
     // runs the fetch loop; any outcome but a panic is fine.
     let search = |files: &[(String, Vec<u8>)]| {
         let mut e = Engine::new();
-        for _ in 0..search_core::engine::MAX_ROUNDS {
-            let Ok(Step::Need(names)) = e.search("answer doc0", 10) else {
+        for round in 0..search_core::engine::MAX_ROUNDS {
+            let Ok(Step::Need(names)) = e.search("answer doc0", 10, round) else {
                 return;
             };
             for n in names {
@@ -533,7 +536,10 @@ fn heads_and_tails_rank_as_whole_lists() {
         ] {
             for limit in [1, 3, 10, 50, 400] {
                 let (a, _, _) = run(&mut Engine::new(), &whole, q, limit);
-                let (b, _, fb) = run(&mut Engine::new(), &split, q, limit);
+                let (b, rounds, fb) = run(&mut Engine::new(), &split, q, limit);
+                // Then whole tails, offsets and records.
+                let most = search_core::engine::WHOLE_TAILS_FROM_ROUND + 3;
+                assert!(rounds <= most, "{q:?}, limit {limit}: {rounds} rounds");
                 let key = |h: &[search_core::Hit]| -> Vec<(u32, u32, bool)> {
                     h.iter()
                         .map(|h| (h.doc, h.score.to_bits(), h.all))

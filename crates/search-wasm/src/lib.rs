@@ -8,7 +8,8 @@
 //!   call that produces text.
 //! * `fq_put(name, name_len, bytes, bytes_len) -> 0 | 1`: hands a fetched
 //!   index file to the engine (copied; 1 = not a valid file).
-//! * `fq_search(q, q_len, limit) -> out_len`: JSON, one of
+//! * `fq_search(q, q_len, limit, round) -> out_len` (`round`: rounds of
+//!   fetching this search has done, from 0): JSON, one of
 //!   `{"need":["<name>",…]}` (fetch `search/<name>`, `fq_put` it, search
 //!   again), `{"hits":[{"title","url","category","snippet","score","all",
 //!   "title_marks":[[s,e]…],"snippet_marks":[…]}…]}` (marks in UTF-16 code
@@ -110,12 +111,12 @@ pub unsafe extern "C" fn fq_put(
 /// # Safety
 /// `q..q+q_len` must be a readable buffer from `fq_alloc`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn fq_search(q: *const u8, q_len: usize, limit: u32) -> usize {
+pub unsafe extern "C" fn fq_search(q: *const u8, q_len: usize, limit: u32, round: u32) -> usize {
     // SAFETY: forwarded caller contract.
     let q = std::str::from_utf8(unsafe { bytes(q, q_len) }).unwrap_or("");
     let limit = usize::try_from(limit).unwrap_or(10).min(100);
     let step = ENGINE.with(|e| match e.try_borrow_mut() {
-        Ok(mut e) => e.search(q, limit),
+        Ok(mut e) => e.search(q, limit, usize::try_from(round).unwrap_or(usize::MAX)),
         Err(_) => Err(search_core::FormatError {
             file: String::new(),
             what: "engine busy",

@@ -36,7 +36,7 @@
  * In Node, `require()` this file for { createEngine } (no DOM needed).
  *
  * Wasm ABI (crates/search-wasm/src/lib.rs): fq_alloc, fq_free, fq_out_ptr,
- * fq_put(name, len, bytes, len), fq_search(q, len, limit),
+ * fq_put(name, len, bytes, len), fq_search(q, len, limit, round),
  * fq_suggest(q, len, max) and fq_tokenize(text, len, index); outputs are JSON
  * at fq_out_ptr().
  */
@@ -78,8 +78,8 @@
       }
       return loaded[name];
     }
-    function step(q, limit) {
-      var len = withBytes(enc.encode(q), function (p, n) { return ex.fq_search(p, n, limit); });
+    function step(q, limit, round) {
+      var len = withBytes(enc.encode(q), function (p, n) { return ex.fq_search(p, n, limit, round); });
       return JSON.parse(out(len));
     }
     /* Resolves to the hits; fetches what the engine asks for (manifest, the
@@ -89,7 +89,7 @@
     function search(q, limit) {
       var rounds = 0;
       function go() {
-        var r = step(q, limit);
+        var r = step(q, limit, rounds);
         if (r.error) return Promise.reject(new Error(r.error));
         if (r.need) {
           /* Every round fetches something new (search_core::engine::MAX_ROUNDS). */
