@@ -245,7 +245,7 @@ impl Engine {
     /// the rounds of fetching this search has done (see
     /// [`WHOLE_TAILS_FROM_ROUND`]).
     pub fn rank(
-        &mut self,
+        &self,
         query: &str,
         limit: usize,
         round: usize,
@@ -390,7 +390,7 @@ impl Engine {
     /// Searches: the top `limit` hits with metadata and highlights, or the
     /// files still needed. `round` is how many rounds of fetching this
     /// search has done so far (0 at first).
-    pub fn search(&mut self, query: &str, limit: usize, round: usize) -> Result<Step, FormatError> {
+    pub fn search(&self, query: &str, limit: usize, round: usize) -> Result<Step, FormatError> {
         let ranked = match self.rank(query, limit, round)? {
             Ok(r) => r,
             Err(need) => return Ok(Step::Need(need)),
