@@ -115,8 +115,8 @@ pub unsafe extern "C" fn fq_search(q: *const u8, q_len: usize, limit: u32, round
     // SAFETY: forwarded caller contract.
     let q = std::str::from_utf8(unsafe { bytes(q, q_len) }).unwrap_or("");
     let limit = usize::try_from(limit).unwrap_or(10).min(100);
-    let step = ENGINE.with(|e| match e.try_borrow_mut() {
-        Ok(mut e) => e.search(q, limit, usize::try_from(round).unwrap_or(usize::MAX)),
+    let step = ENGINE.with(|e| match e.try_borrow() {
+        Ok(e) => e.search(q, limit, usize::try_from(round).unwrap_or(usize::MAX)),
         Err(_) => Err(search_core::FormatError {
             file: String::new(),
             what: "engine busy",
