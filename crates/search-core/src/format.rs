@@ -763,9 +763,8 @@ pub struct Exporter {
     prev_last: Option<String>,
     /// Every closed shard: lower bound, terms part, start and length.
     shards: Vec<(String, u32, u32, u32)>,
-    // The terms part being filled and the shard count of each closed one.
+    // The terms part being filled and how many were closed.
     terms_part: Vec<u8>,
-    terms_part_shards: u32,
     terms_parts: usize,
     // The tails part being filled and how many were closed.
     tails_part: Vec<u8>,
@@ -802,7 +801,6 @@ impl Exporter {
             prev_last: None,
             shards: Vec::new(),
             terms_part: Vec::new(),
-            terms_part_shards: 0,
             terms_parts: 0,
             tails_part: Vec::new(),
             tails_parts: 0,
@@ -891,7 +889,6 @@ impl Exporter {
         let to_u32 = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         self.shards
             .push((bound, to_u32(self.terms_parts), to_u32(start), to_u32(len)));
-        self.terms_part_shards = self.terms_part_shards.saturating_add(1);
         self.prev_last = terms.last().map(|t| t.0.clone());
         if self.terms_part.len() >= self.part_target {
             self.close_terms_part();
@@ -947,14 +944,14 @@ impl Exporter {
     }
 
     fn close_terms_part(&mut self) {
-        if self.terms_part_shards == 0 {
+        // A shard always writes bytes: an empty part holds none.
+        if self.terms_part.is_empty() {
             return;
         }
         let name = part_name(&self.build_id, "/t", self.terms_parts);
         self.ready
             .push((name, std::mem::take(&mut self.terms_part)));
         self.terms_parts = self.terms_parts.saturating_add(1);
-        self.terms_part_shards = 0;
     }
 
     /// Adds the next document's metadata (documents come in id order, from 0).
