@@ -257,15 +257,21 @@ impl Engine {
         if p.slots.is_empty() || limit == 0 {
             return Ok(Ok(Vec::new()));
         }
+        // Each term's shard, found once (its directory page decoded once).
+        let places = p
+            .terms
+            .iter()
+            .map(|t| self.shard_of(m, t))
+            .collect::<Result<Vec<Place>, FormatError>>()?;
         let mut need: Vec<String> = Vec::new();
-        for t in &p.terms {
-            let name = match self.shard_of(m, t)? {
+        for place in &places {
+            let name = match place {
                 Place::Unknown(page) => page,
                 Place::Shard(shard) => shard,
                 Place::Nowhere => continue,
             };
-            if self.file(&name).is_none() && !need.contains(&name) {
-                need.push(name);
+            if self.file(name).is_none() && !need.contains(name) {
+                need.push(name.clone());
             }
         }
         if !need.is_empty() {
@@ -274,7 +280,11 @@ impl Engine {
         let views = p
             .terms
             .iter()
-            .map(|t| self.view(m, t))
+            .zip(&places)
+            .map(|(t, place)| match place {
+                Place::Shard(name) => self.view(m, name, t),
+                _ => Ok(TermView::default()),
+            })
             .collect::<Result<Vec<TermView>, FormatError>>()?;
         let partials: Vec<Partial<'_>> = views
             .iter()
@@ -312,15 +322,12 @@ impl Engine {
         Ok(Err(need))
     }
 
-    /// What the fetched pieces tell of `term`'s postings: nothing when its
-    /// shard is not fetched (or there are no shards).
-    fn view(&self, m: &Manifest, term: &str) -> Result<TermView, FormatError> {
-        let Place::Shard(name) = self.shard_of(m, term)? else {
-            return Ok(TermView::default());
-        };
+    /// What the fetched pieces tell of `term`'s postings, given its shard
+    /// (`name`): nothing when the shard is not fetched.
+    fn view(&self, m: &Manifest, name: &str, term: &str) -> Result<TermView, FormatError> {
         let Some(entry) = self
-            .file(&name)
-            .map(|bytes| shard_lookup(&name, bytes, term))
+            .file(name)
+            .map(|bytes| shard_lookup(name, bytes, term))
             .transpose()?
             .flatten()
         else {
@@ -328,7 +335,7 @@ impl Engine {
         };
         let scale = entry.scale;
         let mut postings: Vec<(u32, f32)> = Vec::new();
-        decode_postings(&name, entry.body, entry.head, |doc, q| {
+        decode_postings(name, entry.body, entry.head, |doc, q| {
             if doc < m.doc_count && postings.last().is_none_or(|l| l.0 < doc) {
                 postings.push((doc, Manifest::impact(q, scale)));
             }
