@@ -2,6 +2,7 @@
 //! from disk (the theme is loaded by [`theme::load`]) and writes nothing.
 
 pub mod context;
+mod escape;
 pub mod incremental;
 pub mod seo;
 pub mod theme;
@@ -103,6 +104,7 @@ impl Renderer {
         languages: LanguageMap,
     ) -> Result<Renderer, Vec<Diagnostic>> {
         let mut tera = tera::Tera::new();
+        tera.set_escape_fn(escape::escape_html);
         let mut diags = Vec::new();
         let mut template_files = HashMap::new();
         for (name, src, shown) in &theme.templates {
