@@ -15,8 +15,8 @@ use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::termdict::TermStreamer;
 use tantivy::{DocSet, Index, TERMINATED, TantivyDocument};
 
+use super::SearchError;
 use super::index::{FIELD_BOOSTS, fields, index_synonyms, payload, reader};
-use super::{SearchError, snippet_source};
 use search_core::{Digest, DocMeta, ExportParams, Exporter};
 
 /// Export settings (the defaults are the measured ones; see docs/search.md).
@@ -262,7 +262,7 @@ fn export_docs(
                     title: text(f.title),
                     url: text(f.url),
                     category: text(f.category),
-                    snippet: snippet_source(&text(f.body)),
+                    snippet: text(f.snippet),
                 }
             }
         };

@@ -77,6 +77,9 @@ pub(crate) struct Fields {
     pub(crate) text: [Field; 3],
     pub(crate) title: Field,
     pub(crate) body: Field,
+    /// The start of the answer (see [`snippet_source`]), stored in place of
+    /// the answer itself: it is all either backend shows of it.
+    pub(crate) snippet: Field,
     pub(crate) category: Field,
     pub(crate) url: Field,
     pub(crate) id: Field,
@@ -91,9 +94,10 @@ fn schema() -> Schema {
         .set_indexing_options(indexing.clone())
         .set_stored();
     let indexed_text = TextOptions::default().set_indexing_options(indexing);
-    b.add_text_field("title", stored_text.clone());
-    b.add_text_field("body", stored_text);
+    b.add_text_field("title", stored_text);
+    b.add_text_field("body", indexed_text.clone());
     b.add_text_field("context", indexed_text);
+    b.add_text_field("snippet", STORED);
     b.add_text_field("page_title", STORED);
     b.add_text_field("category", STORED);
     b.add_text_field("url", STORED);
@@ -114,6 +118,7 @@ pub(crate) fn fields(index: &Index) -> Result<Fields, SearchError> {
         text: [get("title")?, get("body")?, get("context")?],
         title: get("title")?,
         body: get("body")?,
+        snippet: get("snippet")?,
         category: get("category")?,
         url: get("url")?,
         id: get("id")?,
@@ -211,6 +216,7 @@ fn build_from<D: std::borrow::Borrow<SearchDoc>>(
         let mut doc = TantivyDocument::default();
         doc.add_text(f.title, &d.title);
         doc.add_text(f.body, &d.body);
+        doc.add_text(f.snippet, snippet_source(&d.body));
         doc.add_text(context, format!("{} {}", d.page_title, d.category));
         doc.add_text(page_title, &d.page_title);
         doc.add_text(f.category, &d.category);
@@ -491,12 +497,11 @@ pub fn query_index(index: &Index, q: &str, limit: usize) -> Result<Vec<Hit>, Sea
                 .unwrap_or_default()
                 .to_string()
         };
-        let body = text(f.body);
         hits.push(Hit::new(
             text(f.title),
             text(f.url),
             text(f.category),
-            &snippet_source(&body),
+            &text(f.snippet),
             score,
             &terms,
         ));
