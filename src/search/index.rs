@@ -111,7 +111,9 @@ pub(crate) fn fields(index: &Index) -> Result<Fields, SearchError> {
     let get = |name: &str| {
         s.get_field(name).map_err(|e| SearchError::Index {
             path: None,
-            message: format!("not a faqtory search index ({e})"),
+            message: format!(
+                "not an index this faqtory can read ({e}); `faqtory build` writes a new one"
+            ),
         })
     };
     Ok(Fields {
@@ -507,4 +509,30 @@ pub fn query_index(index: &Index, q: &str, limit: usize) -> Result<Vec<Hit>, Sea
         ));
     }
     Ok(hits)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regression: indexes written before the snippet field existed stored
+    /// the whole answer instead. Reading one must say what to do.
+    #[test]
+    fn an_index_without_the_snippet_field_asks_for_a_build() {
+        let mut b = Schema::builder();
+        for name in ["title", "body", "context", "category", "url"] {
+            b.add_text_field(name, STORED);
+        }
+        b.add_u64_field("id", FAST | STORED);
+        let index = Index::create_in_ram(b.build());
+        let Err(SearchError::Index { message, .. }) = fields(&index) else {
+            panic!("an index without `snippet` was accepted");
+        };
+        assert!(message.contains("snippet"), "{message}");
+        assert!(
+            message.contains("`faqtory build` writes a new one"),
+            "{message}"
+        );
+        assert!(fields(&Index::create_in_ram(schema())).is_ok());
+    }
 }
