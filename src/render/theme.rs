@@ -26,8 +26,8 @@ pub struct Theme {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// The default theme's files every built-in theme gets unless it has its
-/// own (see [`load`]).
+/// The default theme's files every theme gets unless it has its own (see
+/// [`load`]).
 const SHARED_WIDGET_FILES: [&str; 4] = [
     "js/search.js",
     "css/search.css",
@@ -85,23 +85,24 @@ pub fn load(fs: &SiteFs, name: &str, language: &str) -> Result<Theme, Vec<Diagno
                 ),
             )]);
         }
-        // The built-in themes share the default theme's scripts and styles
-        // for the search box and the refund calculator: they drive
-        // faqtory's wasm modules and search export, not a theme's markup.
-        // A theme's own file wins.
-        for rel in SHARED_WIDGET_FILES {
-            let own = format!("static/{rel}");
-            if files.iter().any(|(r, _, _)| *r == own) {
-                continue;
-            }
-            let shared = format!("{}/static/{rel}", crate::config::DEFAULT_THEME);
-            if let Some((path, bytes)) = crate::assets::THEMES.iter().find(|(p, _)| *p == shared) {
-                files.push((
-                    own,
-                    bytes.to_vec(),
-                    PathBuf::from(format!("<built-in theme>/{path}")),
-                ));
-            }
+    }
+    // Every theme shares the built-in default theme's scripts and styles
+    // for the search box and the refund calculator: they drive faqtory's
+    // wasm modules and search export, not a theme's markup. A theme's own
+    // file wins. Themes on disk too: a copy of a built-in theme (the way to
+    // change one) lacked them, and its search box and calculator were dead.
+    for rel in SHARED_WIDGET_FILES {
+        let own = format!("static/{rel}");
+        if files.iter().any(|(r, _, _)| *r == own) {
+            continue;
+        }
+        let shared = format!("{}/static/{rel}", crate::config::DEFAULT_THEME);
+        if let Some((path, bytes)) = crate::assets::THEMES.iter().find(|(p, _)| *p == shared) {
+            files.push((
+                own,
+                bytes.to_vec(),
+                PathBuf::from(format!("<built-in theme>/{path}")),
+            ));
         }
     }
 

@@ -8,7 +8,8 @@
 // horizontal scrolling, no console errors, axe-core finds no serious or
 // critical violations in light and dark mode; keyboard-only navigation
 // reaches the search box and the question links; every internal link of
-// the built site resolves (crawl). Screenshots go to tests/browser/screenshots/.
+// the built site resolves (crawl); the refund calculator gives its verdicts
+// at 360 px in each theme. Screenshots go to tests/browser/screenshots/.
 //
 // Environment: CHROMIUM_BIN (default /usr/bin/chromium), FAQTORY_BIN (a built
 // faqtory; default `cargo run --release`), ONLY=<variant name> to run one,
@@ -292,6 +293,41 @@ async function testVariant(browser, variant) {
         await page.close();
       }
       await context.close();
+    }
+    // The refund calculator in this variant's theme, on a phone: the wasm
+    // and the theme's scripts and styles together (tests/wasm/refund-browser.mjs
+    // covers the widget's behaviour in depth, on the default theme's files).
+    const calculator = "cloud-market/refund-calculator/";
+    if (!variant.fixture) {
+      await check(`${variant.name} refund calculator @360: a link's verdict, then the form's`, async () => {
+        assert(fs.existsSync(path.join(built.out, calculator, "index.html")), `the sample site has no ${calculator}`);
+        const context = await browser.newContext({ viewport: { width: 360, height: 800 }, deviceScaleFactor: 1 });
+        const errors = [];
+        try {
+          const page = await context.newPage();
+          page.on("pageerror", (e) => errors.push(`page error: ${e.message}`));
+          page.on("console", (m) => { if (m.type() === "error") errors.push(`console: ${m.text()}`); });
+          const verdictIs = (want) => page.waitForFunction(
+            (w) => document.querySelector(".refund-result")?.getAttribute("data-verdict") === w, want, { timeout: 5000 });
+          await page.goto(`${origin}${built.rootPath}${calculator}?category=saas&purchased=2026-07-01&on=2026-07-06`, { waitUntil: "load" });
+          // Five days from 07-01 end on 07-05: a request on 07-06 is past them.
+          await verdictIs("partial");
+          assert((await page.getAttribute(".refund-period", "data-ends")) === "2026-07-05", "review period does not end on 07-05");
+          await page.selectOption("select[name=category]", "website-custom");
+          await page.fill("input[name=purchased]", "2026-07-01");
+          await page.fill("input[name=on]", "2026-07-03");
+          // A custom website before delivery: a full refund.
+          await verdictIs("full");
+          const q = new URL(page.url()).searchParams;
+          assert(q.get("category") === "website-custom" && q.get("on") === "2026-07-03", `the URL does not keep the form (${page.url()})`);
+          const [sw, iw] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+          assert(sw <= iw, `document is ${sw}px wide in a ${iw}px window`);
+          await axeCheck(page);
+          assert(errors.length === 0, errors.join("\n"));
+        } finally {
+          await context.close();
+        }
+      });
     }
     if (variant.name.startsWith("default")) {
       const faq = PAGES.find((p) => p.kind === "faq");
