@@ -1,8 +1,7 @@
 #!/usr/bin/env python3
 """Build benchmark: clean full builds of generated corpora. The output folder
-is deleted before each run, outside its timing, for faqtory and Hugo alike
-(the peers' protocol in ../shared/bench/PEERS.md deletes it inside the timed
-command, so its figures include the deletion and these do not).
+is deleted before each run, outside its timing, for faqtory and Hugo alike.
+The corpora are made by bench/corpus.py (once, cached in --work).
 
 Usage: python3 bench/build.py [--sizes 1000,10000] [--runs 5] [--work DIR] [--hugo]
 
@@ -23,7 +22,7 @@ import sys
 import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-GEN = os.path.join(REPO, "..", "shared", "bench", "gen_corpus.py")
+GEN = os.path.join(REPO, "bench", "corpus.py")
 BIN = os.environ.get("FAQTORY_BIN") or os.path.join(REPO, "target", "release", "faqtory")
 
 

@@ -27,7 +27,7 @@ if [ "$what" = instructions ]; then
 fi
 if [ "$what" != scaling ]; then
   if [ ! -d "$corpus/faqtory/content" ]; then
-    python3 ../shared/bench/gen_corpus.py 10000 "$corpus" >/dev/null
+    python3 bench/corpus.py 10000 "$corpus" >/dev/null
   fi
   run corpus "$corpus/faqtory/content"
 fi

@@ -5,7 +5,7 @@ Usage: python3 bench/scale.py [--sizes 1000,10000,100000] [--runs 1]
                               [--work DIR] [--svg docs/scale.svg]
 
 For each size N (pages; about 10 questions each), generates the corpus with
-../shared/bench/gen_corpus.py (once, cached in --work), then runs
+bench/corpus.py (once, cached in --work), then runs
 `faqtory build` into a fresh output folder --runs times (the output is
 deleted before each run, outside the timing) under /usr/bin/time, and
 records wall seconds, CPU seconds, peak RSS, files and bytes written.
@@ -101,11 +101,11 @@ def main():
         runs = [bb.one_run(site, out) for _ in range(args.runs)]
         files, size = tree(out)
         questions = 0
-        manifest = os.path.join(os.path.dirname(site), "MANIFEST.txt")
-        if os.path.exists(manifest):
-            for line in open(manifest):
-                if line.startswith("pages=") and "questions=" in line:
-                    questions = int(line.split("questions=")[1].split()[0])
+        summary = os.path.join(os.path.dirname(site), "SUMMARY.txt")
+        if os.path.exists(summary):
+            for line in open(summary):
+                if line.startswith("questions "):
+                    questions = int(line.split()[1])
         shutil.rmtree(out, ignore_errors=True)
         row = {
             "pages": n,

@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
 """Search benchmark: index + export time, export size, bytes a browser fetches
 for the first query and for a 7-query session, and query latency of the
-search-core wasm, on generated corpora (../shared/bench/gen_corpus.py).
+search-core wasm, on generated corpora (bench/corpus.py).
 
 Usage: python3 bench/search.py [--sizes 100,1000] [--shards 8192,16384,32768]
                                [--cuts max,1000] [--work /tmp/fq-search-bench]
 
 For each corpus size N (pages; about 10 questions each):
-  1. gen_corpus.py N (cached in --work);
+  1. bench/corpus.py N (cached in --work);
   2. `cargo test --release --test search_bench -- --ignored`: renders the site
      with the library, builds the tantivy index in RAM and exports it once per
      (shard size, most postings a term keeps) (tests/search_bench.rs),
@@ -44,7 +44,7 @@ import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-GEN = os.path.join(ROOT, "..", "shared", "bench", "gen_corpus.py")
+GEN = os.path.join(ROOT, "bench", "corpus.py")
 TARGET = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
 
 SESSION = ["只读实例", "回源配置", "弹性公网 IP", "计费", "API 错误", "并发连接数", "重启实例"]

@@ -4,7 +4,7 @@
 Usage: python3 bench/serve-reload.py [--sizes 1000,10000] [--edits 15]
                                      [--work DIR] [--bin PATH]
 
-For each size, generates the corpus with ../shared/bench/gen_corpus.py (once,
+For each size, generates the corpus with bench/corpus.py (once,
 cached in --work), copies its faqtory site to a scratch folder, starts
 `faqtory serve --port 0` on it, listens on the reload channel
 (/__faqtory/events) like an open page, and then, --edits times: saves a
@@ -17,7 +17,7 @@ Also measured, for context: the first full build at startup (from the
 server's log) and the save-to-reload time of a title change, which needs a
 full rebuild (median of 3).
 
-Prints a markdown table. Budget (DESIGN.md): under 150 ms at 1,000 pages.
+Prints a markdown table. Budget: under 150 ms at 1,000 pages.
 Needs a release binary: cargo build --release.
 """
 import argparse
@@ -35,7 +35,7 @@ import threading
 import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-GEN = os.path.join(REPO, "..", "shared", "bench", "gen_corpus.py")
+GEN = os.path.join(REPO, "bench", "corpus.py")
 
 
 def default_bin():
