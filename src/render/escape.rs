@@ -62,17 +62,14 @@ mod tests {
         ];
         // Every string of up to three pieces: specials at the start, in the
         // middle, at the end, side by side, and none at all.
-        let mut checked = 0;
         for a in pieces {
             for b in pieces {
                 for c in pieces {
                     let s = format!("{a}{b}{c}");
                     assert_eq!(ours(&s), teras(&s), "escaping {s:?}");
-                    checked += 1;
                 }
             }
         }
-        assert_eq!(checked, pieces.len().pow(3));
         assert_eq!(
             ours("<a href='x'>退款 & \"规则\"</a>"),
             "&lt;a href=&#39;x&#39;&gt;退款 &amp; &quot;规则&quot;&lt;/a&gt;".as_bytes()
