@@ -322,7 +322,10 @@ async function testVariant(browser, variant) {
           assert(q.get("category") === "website-custom" && q.get("on") === "2026-07-03", `the URL does not keep the form (${page.url()})`);
           const [sw, iw] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
           assert(sw <= iw, `document is ${sw}px wide in a ${iw}px window`);
-          await axeCheck(page);
+          for (const scheme of ["light", "dark"]) {
+            await page.emulateMedia({ colorScheme: scheme });
+            await axeCheck(page);
+          }
           assert(errors.length === 0, errors.join("\n"));
         } finally {
           await context.close();
