@@ -400,7 +400,15 @@ pub fn query_index_ranked(
     q: &str,
     limit: usize,
 ) -> Result<Vec<(u32, f32, bool, DocAddress)>, SearchError> {
-    let plan = search_core::plan(q, &index_synonyms(index));
+    rank_planned(index, &search_core::plan(q, &index_synonyms(index)), limit)
+}
+
+/// [`query_index_ranked`] for a query already planned.
+fn rank_planned(
+    index: &Index,
+    plan: &search_core::Plan,
+    limit: usize,
+) -> Result<Vec<(u32, f32, bool, DocAddress)>, SearchError> {
     if plan.slots.is_empty() || limit == 0 {
         return Ok(Vec::new());
     }
@@ -410,7 +418,7 @@ pub fn query_index_ranked(
     for t in &plan.terms {
         lists.push(term_postings(&searcher, &f, t)?);
     }
-    let ranked = search_core::combine(&plan, &lists, limit);
+    let ranked = search_core::combine(plan, &lists, limit);
     // Export ids back to tantivy addresses.
     let wanted: std::collections::HashSet<u32> = ranked.iter().map(|r| r.doc).collect();
     let mut addr_of = std::collections::HashMap::new();
@@ -486,10 +494,11 @@ impl SegmentCollector for AllMatchesSegment {
 
 /// Searches the tantivy index: the top `limit` hits, all-terms matches first.
 pub fn query_index(index: &Index, q: &str, limit: usize) -> Result<Vec<Hit>, SearchError> {
-    let ranked = query_index_ranked(index, q, limit)?;
+    let plan = search_core::plan(q, &index_synonyms(index));
+    let ranked = rank_planned(index, &plan, limit)?;
     let f = fields(index)?;
     let searcher = reader(index)?.searcher();
-    let terms = search_core::plan(q, &index_synonyms(index)).terms;
+    let terms = plan.terms;
     let mut hits = Vec::with_capacity(ranked.len());
     for (_, score, _, addr) in ranked {
         let doc: TantivyDocument = searcher.doc(addr).map_err(index_err(None))?;
