@@ -4,9 +4,11 @@
 // /search/?q= link shows results on load. Issue 15: one character shows
 // results; the best title completes in the box and Tab accepts it; an empty
 // result offers the nearest terms that exist, and picking one searches it.
+// The open results pass axe-core in light and dark mode.
 //
 // usage: node tests/browser/search.mjs <built site dir>   (run by tests/search_browser.rs)
 // Exit 0 all passed, 1 a check failed, 3 not runnable (no Chromium / playwright-core).
+import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { REPO, findChromium, serve } from "./lib.mjs";
@@ -57,6 +59,25 @@ try {
   check(marks.length > 0 && marks.some((m) => /退款|规则/.test(m)), `matched words highlighted (${marks.join(",")})`);
   const href = await first.getAttribute("href");
   check(/\/cloud-market\/faq\/#refund-rules$/.test(href || ""), `result links to the question's anchor (${href})`);
+
+  // 1b. The open results in light and dark mode: axe-core finds no serious
+  // or critical violation in the search form (the results' styles are
+  // shared by every theme and must get each theme's colours).
+  const axeSource = fs.readFileSync(
+    createRequire(path.join(REPO, "tests/browser/package.json")).resolve("axe-core/axe.min.js"), "utf8");
+  await page.addScriptTag({ content: axeSource });
+  for (const scheme of ["light", "dark"]) {
+    await page.emulateMedia({ colorScheme: scheme });
+    const bad = await page.evaluate(async () => {
+      const r = await window.axe.run(document.querySelector("form.search"), { resultTypes: ["violations"] });
+      return r.violations.filter((v) => v.impact === "serious" || v.impact === "critical")
+        .map((v) => `${v.id} at ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
+    });
+    check(bad.length === 0, `open results, ${scheme} mode: no serious or critical axe-core violation ${bad.join("; ")}`);
+  }
+  await page.emulateMedia({ colorScheme: "light" });
+  check(await page.evaluate(() => document.querySelector("#search-results")?.dataset.state === "results"),
+    "the results are still open after the axe-core runs");
 
   // 2. Arrow down to the first result, Enter: land on the anchor.
   await page.keyboard.press("ArrowDown");

@@ -298,7 +298,12 @@
     target.replaceChildren();
     target.dataset.state = "results";
     var list = el("div", "search-hit-list");
-    if (listbox) { list.setAttribute("role", "listbox"); list.id = "search-listbox"; }
+    if (listbox) {
+      list.setAttribute("role", "listbox");
+      list.id = "search-listbox";
+      // A listbox needs a name of its own (axe-core: aria-input-field-name).
+      list.setAttribute("aria-label", S.results.replace("{n}", hits.length));
+    }
     hits.forEach(function (h, i) { list.appendChild(hitNode(h, listbox ? "search-hit-" + i : null)); });
     target.appendChild(list);
     var more = el("p", "search-more");
