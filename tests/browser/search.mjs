@@ -4,7 +4,7 @@
 // /search/?q= link shows results on load. Issue 15: one character shows
 // results; the best title completes in the box and Tab accepts it; an empty
 // result offers the nearest terms that exist, and picking one searches it.
-// The open results pass axe-core in light and dark mode.
+// The open results and the suggestions pass axe-core in light and dark mode.
 //
 // usage: node tests/browser/search.mjs <built site dir>   (run by tests/search_browser.rs)
 // Exit 0 all passed, 1 a check failed, 3 not runnable (no Chromium / playwright-core).
@@ -39,6 +39,23 @@ const check = (ok, what) => {
   console.error(`${ok ? "ok  " : "FAIL"} ${what}`);
 };
 
+const AXE_SOURCE = fs.readFileSync(
+  createRequire(path.join(REPO, "tests/browser/package.json")).resolve("axe-core/axe.min.js"), "utf8");
+/** axe-core on the search form as it is, in light and then dark mode. */
+async function axeForm(page, what) {
+  if (!(await page.evaluate(() => typeof window.axe !== "undefined"))) await page.addScriptTag({ content: AXE_SOURCE });
+  for (const scheme of ["light", "dark"]) {
+    await page.emulateMedia({ colorScheme: scheme });
+    const bad = await page.evaluate(async () => {
+      const r = await window.axe.run(document.querySelector("form.search"), { resultTypes: ["violations"] });
+      return r.violations.filter((v) => v.impact === "serious" || v.impact === "critical")
+        .map((v) => `${v.id} at ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
+    });
+    check(bad.length === 0, `${what}, ${scheme} mode: no serious or critical axe-core violation ${bad.join("; ")}`);
+  }
+  await page.emulateMedia({ colorScheme: "light" });
+}
+
 try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
@@ -63,19 +80,7 @@ try {
   // 1b. The open results in light and dark mode: axe-core finds no serious
   // or critical violation in the search form (the results' styles are
   // shared by every theme and must get each theme's colours).
-  const axeSource = fs.readFileSync(
-    createRequire(path.join(REPO, "tests/browser/package.json")).resolve("axe-core/axe.min.js"), "utf8");
-  await page.addScriptTag({ content: axeSource });
-  for (const scheme of ["light", "dark"]) {
-    await page.emulateMedia({ colorScheme: scheme });
-    const bad = await page.evaluate(async () => {
-      const r = await window.axe.run(document.querySelector("form.search"), { resultTypes: ["violations"] });
-      return r.violations.filter((v) => v.impact === "serious" || v.impact === "critical")
-        .map((v) => `${v.id} at ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
-    });
-    check(bad.length === 0, `open results, ${scheme} mode: no serious or critical axe-core violation ${bad.join("; ")}`);
-  }
-  await page.emulateMedia({ colorScheme: "light" });
+  await axeForm(page, "open results");
   check(await page.evaluate(() => document.querySelector("#search-results")?.dataset.state === "results"),
     "the results are still open after the axe-core runs");
 
@@ -146,6 +151,7 @@ try {
   check(none.includes("退货"), `the empty result says what was searched (${none.trim()})`);
   const suggestions = await page.locator("#search-results .search-suggestion").allInnerTexts();
   check(suggestions.includes("退款"), `退货 suggests 退款 (${suggestions.join(",")})`);
+  await axeForm(page, "suggestions");
   await page.locator("#search-results .search-suggestion", { hasText: "退款" }).first().click();
   await page.waitForFunction(() => document.querySelector("#search-results")?.dataset.state === "results", null, { timeout: 10000 });
   check(await page.evaluate(() => document.querySelector("#search-input").value) === "退款", "picking a suggestion searches it");
