@@ -326,6 +326,18 @@ async function testVariant(browser, variant) {
             await page.emulateMedia({ colorScheme: scheme });
             await axeCheck(page);
           }
+          // Every part shown: both lists of situations open, and an error
+          // (a request dated before the purchase).
+          const summaries = await page.$$(".refund-form summary");
+          assert(summaries.length === 2, `${summaries.length} lists of situations, want 2`);
+          for (const summary of summaries) await summary.click();
+          assert(await page.isVisible(".refund-form details[open] input[type=checkbox]"), "no situation shown after opening the lists");
+          await page.fill("input[name=on]", "2026-06-30");
+          await verdictIs("error");
+          for (const scheme of ["light", "dark"]) {
+            await page.emulateMedia({ colorScheme: scheme });
+            await axeCheck(page);
+          }
           assert(errors.length === 0, errors.join("\n"));
         } finally {
           await context.close();
