@@ -763,12 +763,10 @@ pub struct Exporter {
     prev_last: Option<String>,
     /// Every closed shard: lower bound, terms part, start and length.
     shards: Vec<(String, u32, u32, u32)>,
-    // The terms part being filled and how many were closed.
-    terms_part: Vec<u8>,
-    terms_parts: usize,
-    // The tails part being filled and how many were closed.
-    tails_part: Vec<u8>,
-    tails_parts: usize,
+    /// The terms part (`t<n>.bin`) being filled.
+    terms: Part,
+    /// The tails part (`l<n>.bin`) being filled.
+    tails: Part,
     // The docs part being filled: records and their offsets from the
     // first record; the document count of each closed part.
     docs_part: Vec<u8>,
@@ -800,10 +798,8 @@ impl Exporter {
             last_term: None,
             prev_last: None,
             shards: Vec::new(),
-            terms_part: Vec::new(),
-            terms_parts: 0,
-            tails_part: Vec::new(),
-            tails_parts: 0,
+            terms: Part::default(),
+            tails: Part::default(),
             docs_part: Vec::new(),
             docs_offsets: Vec::new(),
             docs_parts: Vec::new(),
@@ -857,8 +853,8 @@ impl Exporter {
             .flat_map(|t| t.1.iter().map(|p| p.1))
             .filter(|x| x.is_finite())
             .fold(0f32, f32::max);
-        let start = self.terms_part.len();
-        let out = &mut self.terms_part;
+        let start = self.terms.bytes.len();
+        let out = &mut self.terms.bytes;
         out.extend_from_slice(MAGIC_SHARD);
         out.extend_from_slice(&scale.to_le_bytes());
         put_len(out, terms.len());
@@ -874,24 +870,24 @@ impl Exporter {
                 put_postings(&mut body, postings, scale);
                 postings.len()
             };
-            let out = &mut self.terms_part;
+            let out = &mut self.terms.bytes;
             put_str(out, term);
             put_len(out, postings.len());
             put_len(out, head_len);
             put_len(out, body.len());
             out.extend_from_slice(&body);
         }
-        let len = self.terms_part.len().saturating_sub(start);
+        let len = self.terms.bytes.len().saturating_sub(start);
         let bound = match &self.prev_last {
             None => String::new(),
             Some(prev) => shortest_bound(prev, &first),
         };
         let to_u32 = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         self.shards
-            .push((bound, to_u32(self.terms_parts), to_u32(start), to_u32(len)));
+            .push((bound, to_u32(self.terms.closed), to_u32(start), to_u32(len)));
         self.prev_last = terms.last().map(|t| t.0.clone());
-        if self.terms_part.len() >= self.part_target {
-            self.close_terms_part();
+        if self.terms.bytes.len() >= self.part_target {
+            self.terms.close(&self.build_id, "/t", &mut self.ready);
         }
     }
 
@@ -922,36 +918,15 @@ impl Exporter {
         let to_u32 = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         put_varint(desc, max_q);
         put_len(desc, self.block);
-        put_len(desc, self.tails_parts);
-        put_len(desc, self.tails_part.len());
+        put_len(desc, self.tails.closed);
+        put_len(desc, self.tails.bytes.len());
         put_varint(desc, to_u32(skip.len()));
         put_varint(desc, to_u32(blocks.len()));
-        self.tails_part.extend_from_slice(&skip);
-        self.tails_part.extend_from_slice(&blocks);
-        if self.tails_part.len() >= self.part_target {
-            self.close_tails_part();
+        self.tails.bytes.extend_from_slice(&skip);
+        self.tails.bytes.extend_from_slice(&blocks);
+        if self.tails.bytes.len() >= self.part_target {
+            self.tails.close(&self.build_id, "/l", &mut self.ready);
         }
-    }
-
-    fn close_tails_part(&mut self) {
-        if self.tails_part.is_empty() {
-            return;
-        }
-        let name = part_name(&self.build_id, "/l", self.tails_parts);
-        self.ready
-            .push((name, std::mem::take(&mut self.tails_part)));
-        self.tails_parts = self.tails_parts.saturating_add(1);
-    }
-
-    fn close_terms_part(&mut self) {
-        // A shard always writes bytes: an empty part holds none.
-        if self.terms_part.is_empty() {
-            return;
-        }
-        let name = part_name(&self.build_id, "/t", self.terms_parts);
-        self.ready
-            .push((name, std::mem::take(&mut self.terms_part)));
-        self.terms_parts = self.terms_parts.saturating_add(1);
     }
 
     /// Adds the next document's metadata (documents come in id order, from 0).
@@ -997,8 +972,8 @@ impl Exporter {
     /// Finishes: the parts not yet handed out, then the manifest.
     pub fn finish(mut self, synonyms: &Synonyms) -> Vec<(String, Vec<u8>)> {
         self.close_shard();
-        self.close_terms_part();
-        self.close_tails_part();
+        self.terms.close(&self.build_id, "/t", &mut self.ready);
+        self.tails.close(&self.build_id, "/l", &mut self.ready);
         self.close_docs_part();
         let mut manifest = Vec::new();
         manifest.extend_from_slice(MAGIC_MANIFEST);
@@ -1076,6 +1051,30 @@ fn split_head(postings: &[(u32, f32)], n: usize) -> (Postings, Postings) {
 }
 
 /// `<id><kind><n>.bin`.
+/// A part file being filled (terms or tails): its bytes, and how many parts
+/// of its kind were closed before it.
+#[derive(Debug, Default)]
+struct Part {
+    bytes: Vec<u8>,
+    closed: usize,
+}
+
+impl Part {
+    /// Hands the part out as `<id><kind><n>.bin` and starts the next one.
+    /// An empty part is not written: entries are never empty, so no part
+    /// holds none.
+    fn close(&mut self, id: &str, kind: &str, ready: &mut Vec<(String, Vec<u8>)>) {
+        if self.bytes.is_empty() {
+            return;
+        }
+        ready.push((
+            part_name(id, kind, self.closed),
+            std::mem::take(&mut self.bytes),
+        ));
+        self.closed = self.closed.saturating_add(1);
+    }
+}
+
 fn part_name(id: &str, kind: &str, n: usize) -> String {
     let mut s = String::with_capacity(id.len().saturating_add(16));
     s.push_str(id);
