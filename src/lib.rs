@@ -20,5 +20,6 @@ pub mod scaffold;
 pub mod search;
 pub mod serve;
 pub mod sitefs;
+mod sums;
 pub mod widgets;
 pub mod yaml;

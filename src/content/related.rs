@@ -16,6 +16,7 @@ use rayon::prelude::*;
 
 use crate::markdown::Question;
 use crate::model::{Page, PageId, RelatedQuestion};
+use crate::sums::SparseSums;
 
 /// How many related questions each question gets.
 pub const RELATED_PER_QUESTION: usize = 3;
@@ -61,8 +62,10 @@ pub fn compute(pages: &mut [Page]) {
     let best: Vec<Vec<RelatedQuestion>> = (0..n)
         .into_par_iter()
         .map_init(
-            || Scores::new(n),
-            |scores, q| {
+            // A map per question was 3 to 4 % of a 1,000-page build's
+            // samples (hashing, inserting, freeing); one array per worker.
+            || (SparseSums::new(n), Vec::new()),
+            |(scores, ranked), q| {
                 for &(t, w) in kept.of(q) {
                     for &other in postings.get(t as usize).map_or(&[][..], Vec::as_slice) {
                         if other as usize != q {
@@ -70,14 +73,14 @@ pub fn compute(pages: &mut [Page]) {
                         }
                     }
                 }
-                let mut ranked = scores.drain();
+                scores.drain_into(ranked);
                 ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
                 // By position: a `String` each for the title, page and anchor
                 // was 10 MB of the heap at 2,000 pages, held for the whole build.
                 ranked
-                    .into_iter()
+                    .iter()
                     .take(RELATED_PER_QUESTION)
-                    .filter_map(|(o, _)| at.get(o as usize))
+                    .filter_map(|&(o, _)| at.get(o as usize))
                     .map(|&(page, question)| RelatedQuestion { page, question })
                     .collect()
             },
@@ -92,52 +95,6 @@ pub fn compute(pages: &mut [Page]) {
         if let Some(slot) = pages.get_mut(p).and_then(|page| page.related.get_mut(i)) {
             *slot = list;
         }
-    }
-}
-
-/// One question's scores against the others, in an array over all
-/// questions (one per worker thread, reused): a hash map per question was
-/// 3 to 4 % of a 1,000-page build's samples in hashing, inserting and
-/// freeing. Sums are added in the same order as before, so they are the
-/// same floats.
-struct Scores {
-    /// [`Scores::UNSCORED`] for a question not scored since the last drain.
-    by_question: Vec<f32>,
-    touched: Vec<u32>,
-}
-
-impl Scores {
-    /// Not a score: weights are never negative (a weight of 0 still counts
-    /// as shared, as it did in the map).
-    const UNSCORED: f32 = f32::NEG_INFINITY;
-
-    fn new(questions: usize) -> Scores {
-        Scores {
-            by_question: vec![Self::UNSCORED; questions],
-            touched: Vec::new(),
-        }
-    }
-
-    fn add(&mut self, question: u32, w: f32) {
-        if let Some(s) = self.by_question.get_mut(question as usize) {
-            if *s == Self::UNSCORED {
-                *s = 0.0;
-                self.touched.push(question);
-            }
-            *s += w;
-        }
-    }
-
-    /// The questions scored since the last drain, with their scores; every
-    /// entry is left unscored.
-    fn drain(&mut self) -> Vec<(u32, f32)> {
-        let mut out = Vec::with_capacity(self.touched.len());
-        for q in self.touched.drain(..) {
-            if let Some(s) = self.by_question.get_mut(q as usize) {
-                out.push((q, std::mem::replace(s, Self::UNSCORED)));
-            }
-        }
-        out
     }
 }
 

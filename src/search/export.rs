@@ -17,6 +17,7 @@ use tantivy::{DocSet, Index, TERMINATED, TantivyDocument};
 
 use super::SearchError;
 use super::index::{FIELD_BOOSTS, fields, index_synonyms, payload, reader};
+use crate::sums::SparseSums;
 use search_core::{Digest, DocMeta, ExportParams, Exporter};
 
 /// Export settings (the defaults are the measured ones; see docs/search.md).
@@ -342,7 +343,7 @@ fn export_terms(
         }
     }
     // A term's impacts summed per document over fields and segments.
-    let mut sums = ImpactSums::new(n_ids);
+    let mut sums = SparseSums::new(n_ids);
     let mut list: Vec<(u32, f32)> = Vec::new();
     let mut here: Vec<usize> = Vec::new();
     // The smallest current term, and every walk standing on it.
@@ -419,56 +420,6 @@ fn export_terms(
     Ok(())
 }
 
-/// Impacts summed per document (by id) for the documents that have one: a
-/// dense array as long as the ids, and the documents touched since the
-/// last drain. A document's first impact is taken as it is and the rest
-/// are added in the order they come.
-struct ImpactSums {
-    sums: Vec<f32>,
-    seen: Vec<bool>,
-    touched: Vec<u32>,
-}
-
-impl ImpactSums {
-    fn new(n_ids: usize) -> Self {
-        ImpactSums {
-            sums: vec![0.0; n_ids],
-            seen: vec![false; n_ids],
-            touched: Vec::new(),
-        }
-    }
-
-    fn add(&mut self, id: u32, impact: f32) {
-        let i = id as usize;
-        if let (Some(sum), Some(seen)) = (self.sums.get_mut(i), self.seen.get_mut(i)) {
-            if *seen {
-                *sum += impact;
-            } else {
-                *seen = true;
-                *sum = impact;
-                self.touched.push(id);
-            }
-        }
-    }
-
-    /// Every touched document's sum into `out` (emptied first), documents
-    /// ascending, and starts over. The stable sort merges the ascending
-    /// runs a term's documents come in (one per field and segment); a
-    /// quicksort was slower there.
-    fn drain_into(&mut self, out: &mut Vec<(u32, f32)>) {
-        self.touched.sort();
-        out.clear();
-        for &id in &self.touched {
-            let i = id as usize;
-            if let (Some(sum), Some(seen)) = (self.sums.get(i), self.seen.get_mut(i)) {
-                out.push((id, *sum));
-                *seen = false;
-            }
-        }
-        self.touched.clear();
-    }
-}
-
 /// Puts under each CJK character that starts a term its prefix list: per
 /// document, the sum of the impacts of every term starting with it, cut to
 /// the best [`search_core::PREFIX_DOCS`] (what tantivy computes for a
@@ -479,7 +430,7 @@ impl ImpactSums {
 /// come together, the character itself first: they are held until the
 /// next character starts, then passed on after its list.
 struct PrefixLists {
-    sums: ImpactSums,
+    sums: SparseSums,
     current: Option<char>,
     held: Vec<Term>,
 }
@@ -487,7 +438,7 @@ struct PrefixLists {
 impl PrefixLists {
     fn new(n_docs: u32) -> Self {
         PrefixLists {
-            sums: ImpactSums::new(usize::try_from(n_docs).unwrap_or(0)),
+            sums: SparseSums::new(usize::try_from(n_docs).unwrap_or(0)),
             current: None,
             held: Vec::new(),
         }
