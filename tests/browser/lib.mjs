@@ -205,3 +205,15 @@ export function discoverPages(dir) {
   found.faq.sort((a, b) => b.size - a.size);
   return { category: found.category[0]?.path, faq: found.faq[0]?.path, article: found.article[0]?.path };
 }
+
+/** axe-core's serious and critical violations on `page`, one line each, in
+ * the element `scope` selects (the whole document without one). Injects
+ * axe-core (`axeSource`, axe.min.js) when the page does not have it yet. */
+export async function seriousViolations(page, axeSource, scope = null) {
+  if (!(await page.evaluate(() => typeof window.axe !== "undefined"))) await page.addScriptTag({ content: axeSource });
+  return page.evaluate(async (sel) => {
+    const r = await window.axe.run(sel ? document.querySelector(sel) : document, { resultTypes: ["violations"] });
+    return r.violations.filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${v.impact} ${v.id}: ${v.help} at ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
+  }, scope);
+}

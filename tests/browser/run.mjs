@@ -19,7 +19,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { createRequire } from "node:module";
-import { REPO, buildVariant, crawl, discoverPages, findChromium, serve } from "./lib.mjs";
+import { REPO, buildVariant, crawl, discoverPages, findChromium, seriousViolations, serve } from "./lib.mjs";
 
 const require = createRequire(import.meta.url);
 const HERE = path.join(REPO, "tests/browser");
@@ -116,14 +116,8 @@ async function tabThrough(page, max) {
 }
 
 async function axeCheck(page) {
-  if (!(await page.evaluate(() => typeof window.axe !== "undefined"))) await page.addScriptTag({ content: AXE_SOURCE });
-  const res = await page.evaluate(async () => {
-    const r = await window.axe.run(document, { resultTypes: ["violations"] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }));
-  });
-  const bad = res.filter((v) => v.impact === "serious" || v.impact === "critical");
-  assert(bad.length === 0, bad.map((v) => `${v.impact} ${v.id}: ${v.help} at ${v.nodes.join(", ")}`).join("\n"));
-  return res;
+  const bad = await seriousViolations(page, AXE_SOURCE);
+  assert(bad.length === 0, bad.join("\n"));
 }
 
 async function testVariant(browser, variant) {

@@ -11,7 +11,7 @@
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { REPO, findChromium, serve } from "./lib.mjs";
+import { REPO, findChromium, seriousViolations, serve } from "./lib.mjs";
 
 const dir = process.argv[2];
 const chromiumBin = findChromium();
@@ -43,14 +43,9 @@ const AXE_SOURCE = fs.readFileSync(
   createRequire(path.join(REPO, "tests/browser/package.json")).resolve("axe-core/axe.min.js"), "utf8");
 /** axe-core on the search form as it is, in light and then dark mode. */
 async function axeForm(page, what) {
-  if (!(await page.evaluate(() => typeof window.axe !== "undefined"))) await page.addScriptTag({ content: AXE_SOURCE });
   for (const scheme of ["light", "dark"]) {
     await page.emulateMedia({ colorScheme: scheme });
-    const bad = await page.evaluate(async () => {
-      const r = await window.axe.run(document.querySelector("form.search"), { resultTypes: ["violations"] });
-      return r.violations.filter((v) => v.impact === "serious" || v.impact === "critical")
-        .map((v) => `${v.id} at ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
-    });
+    const bad = await seriousViolations(page, AXE_SOURCE, "form.search");
     check(bad.length === 0, `${what}, ${scheme} mode: no serious or critical axe-core violation ${bad.join("; ")}`);
   }
   await page.emulateMedia({ colorScheme: "light" });
