@@ -400,23 +400,23 @@ pub fn query_index_ranked(
     q: &str,
     limit: usize,
 ) -> Result<Vec<(u32, f32, bool, DocAddress)>, SearchError> {
-    rank_planned(index, &search_core::plan(q, &index_synonyms(index)), limit)
+    let plan = search_core::plan(q, &index_synonyms(index));
+    rank_planned(&reader(index)?.searcher(), &fields(index)?, &plan, limit)
 }
 
-/// [`query_index_ranked`] for a query already planned.
+/// [`query_index_ranked`] for a query already planned, on an open searcher.
 fn rank_planned(
-    index: &Index,
+    searcher: &tantivy::Searcher,
+    f: &Fields,
     plan: &search_core::Plan,
     limit: usize,
 ) -> Result<Vec<(u32, f32, bool, DocAddress)>, SearchError> {
     if plan.slots.is_empty() || limit == 0 {
         return Ok(Vec::new());
     }
-    let f = fields(index)?;
-    let searcher = reader(index)?.searcher();
     let mut lists = Vec::with_capacity(plan.terms.len());
     for t in &plan.terms {
-        lists.push(term_postings(&searcher, &f, t)?);
+        lists.push(term_postings(searcher, f, t)?);
     }
     let ranked = search_core::combine(plan, &lists, limit);
     // Export ids back to tantivy addresses.
@@ -495,9 +495,9 @@ impl SegmentCollector for AllMatchesSegment {
 /// Searches the tantivy index: the top `limit` hits, all-terms matches first.
 pub fn query_index(index: &Index, q: &str, limit: usize) -> Result<Vec<Hit>, SearchError> {
     let plan = search_core::plan(q, &index_synonyms(index));
-    let ranked = rank_planned(index, &plan, limit)?;
     let f = fields(index)?;
     let searcher = reader(index)?.searcher();
+    let ranked = rank_planned(&searcher, &f, &plan, limit)?;
     let terms = plan.terms;
     let mut hits = Vec::with_capacity(ranked.len());
     for (_, score, _, addr) in ranked {
