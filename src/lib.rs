@@ -23,3 +23,8 @@ pub mod sitefs;
 mod sums;
 pub mod widgets;
 pub mod yaml;
+
+/// Most pages one parallel job takes (reading, rendering). Left to itself,
+/// rayon cuts a list into a few long runs, and the worker holding the last
+/// one ran on alone while the other core idled.
+pub const PAGES_PER_JOB: usize = 8;

@@ -263,6 +263,7 @@ fn load_language(
     });
     let parsed: Vec<(String, Parsed, Vec<Diagnostic>)> = markdown
         .into_par_iter()
+        .with_max_len(crate::PAGES_PER_JOB)
         .map(|(rel, path)| {
             let mut diags = Vec::new();
             let key = strip_language(&rel, lang, is_translation);
