@@ -120,23 +120,24 @@ def pick(r, items):
     return items[r.randrange(len(items))]
 
 
+def one_of(r, *shapes):
+    """Calls one of `shapes`, drawn by `r`; the shape then draws its own words."""
+    return shapes[r.randrange(len(shapes))]()
+
+
 def sentence(r, p):
     """One sentence of an answer, in one of a few shapes."""
     cn, en = p[1], p[2]
-    kind = r.randrange(7)
-    if kind == 0:
-        return f"{cn}的{pick(r, THINGS)}{pick(r, PROPERTIES)}默认为 {r.choice([2, 10, 50, 100, 500])} 个。"
-    if kind == 1:
-        return f"如需{pick(r, VERBS)}{pick(r, THINGS)}，请在 {en} 控制台的【{pick(r, THINGS)}列表】中操作。"
-    if kind == 2:
-        return f"When the API returns {pick(r, ERRORS)}, check the {pick(r, LATIN)} settings and retry."
-    if kind == 3:
-        return f"**注意：**{pick(r, REMARKS)}。"
-    if kind == 4:
-        return f"{cn}支持通过 {pick(r, LATIN)} {pick(r, VERBS)}{pick(r, THINGS)}。"
-    if kind == 5:
-        return f"{pick(r, REMARKS)}，{pick(r, REMARKS)}。"
-    return f"详见 [{pick(r, THINGS)}管理]({CONSOLE}{pick(r, routes_of(p))})。"
+    return one_of(
+        r,
+        lambda: f"{cn}的{pick(r, THINGS)}{pick(r, PROPERTIES)}默认为 {r.choice([2, 10, 50, 100, 500])} 个。",
+        lambda: f"如需{pick(r, VERBS)}{pick(r, THINGS)}，请在 {en} 控制台的【{pick(r, THINGS)}列表】中操作。",
+        lambda: f"When the API returns {pick(r, ERRORS)}, check the {pick(r, LATIN)} settings and retry.",
+        lambda: f"**注意：**{pick(r, REMARKS)}。",
+        lambda: f"{cn}支持通过 {pick(r, LATIN)} {pick(r, VERBS)}{pick(r, THINGS)}。",
+        lambda: f"{pick(r, REMARKS)}，{pick(r, REMARKS)}。",
+        lambda: f"详见 [{pick(r, THINGS)}管理]({CONSOLE}{pick(r, routes_of(p))})。",
+    )
 
 
 def steps(r, p):
@@ -144,13 +145,14 @@ def steps(r, p):
     n = r.randint(2, 5)
     out = [f"（1）登录 [{p[1]}控制台]({CONSOLE}{p[3]})。"]
     for i in range(2, n + 1):
-        shape = r.randrange(3)
-        if shape == 0:
-            out.append(f"（{i}）选择【{pick(r, THINGS)}】>【{pick(r, VERBS)}】。")
-        elif shape == 1:
-            out.append(f"（{i}）在弹窗中填写 {pick(r, LATIN)} 相关参数，单击**确定**。")
-        else:
-            out.append(f"（{i}）找到目标{pick(r, THINGS)}，在其右侧单击**更多** > **{pick(r, VERBS)}**。")
+        out.append(
+            one_of(
+                r,
+                lambda: f"（{i}）选择【{pick(r, THINGS)}】>【{pick(r, VERBS)}】。",
+                lambda: f"（{i}）在弹窗中填写 {pick(r, LATIN)} 相关参数，单击**确定**。",
+                lambda: f"（{i}）找到目标{pick(r, THINGS)}，在其右侧单击**更多** > **{pick(r, VERBS)}**。",
+            )
+        )
     return "\n".join(out)
 
 
@@ -173,14 +175,13 @@ def block(r, p):
 
 
 def question(r, p):
-    shape = r.randrange(4)
-    if shape == 0:
-        return f"如何{pick(r, VERBS)}{p[1]}的{pick(r, THINGS)}？"
-    if shape == 1:
-        return f"{p[1]}的{pick(r, THINGS)}{pick(r, TROUBLES)}怎么办？"
-    if shape == 2:
-        return f"{pick(r, VERBS)}{pick(r, THINGS)}时有什么限制？"
-    return f"{p[2]} 的{pick(r, PROPERTIES)}是多少？"
+    return one_of(
+        r,
+        lambda: f"如何{pick(r, VERBS)}{p[1]}的{pick(r, THINGS)}？",
+        lambda: f"{p[1]}的{pick(r, THINGS)}{pick(r, TROUBLES)}怎么办？",
+        lambda: f"{pick(r, VERBS)}{pick(r, THINGS)}时有什么限制？",
+        lambda: f"{p[2]} 的{pick(r, PROPERTIES)}是多少？",
+    )
 
 
 def page(seed, i, per_section):
