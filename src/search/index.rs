@@ -23,45 +23,74 @@ pub const FIELD_BOOSTS: [(&str, f32); 3] = [("title", 2.0), ("body", 1.0), ("con
 
 /// search-core's index tokenizer as a tantivy tokenizer (CJK bigrams plus a
 /// unigram for the last character of each run, see search-core's tokenize).
+///
+/// A text's tokens are gathered into buffers the tokenizer keeps and reuses
+/// (each indexing thread has its own clone), and each is copied into the one
+/// [`Token`] the stream hands out: no allocation per token, where tantivy's
+/// `Token` owns its text.
 #[derive(Clone, Default)]
-pub struct CoreTokenizer;
+pub struct CoreTokenizer {
+    /// The texts of the current text's tokens, one after another.
+    texts: String,
+    /// Per token: where its text ends in `texts`, and its source span.
+    spans: Vec<TokenSpan>,
+}
 
-/// The tokens of one text.
-pub struct CoreTokenStream {
-    tokens: std::vec::IntoIter<Token>,
+#[derive(Clone, Copy)]
+struct TokenSpan {
+    text_end: usize,
+    from: usize,
+    to: usize,
+}
+
+/// The tokens of one text, lent from the [`CoreTokenizer`] that made them.
+pub struct CoreTokenStream<'a> {
+    texts: &'a str,
+    spans: std::slice::Iter<'a, TokenSpan>,
+    /// Where the next token's text starts in `texts`.
+    text_start: usize,
     current: Token,
 }
 
 impl Tokenizer for CoreTokenizer {
-    type TokenStream<'a> = CoreTokenStream;
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> CoreTokenStream {
-        let mut tokens = Vec::new();
-        search_core::tokenize::tokenize_index_with(text, |t| {
-            let position = tokens.len();
-            tokens.push(Token {
-                offset_from: t.start,
-                offset_to: t.end,
-                position,
-                text: t.text,
-                position_length: 1,
+    type TokenStream<'a> = CoreTokenStream<'a>;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> CoreTokenStream<'a> {
+        self.texts.clear();
+        self.spans.clear();
+        search_core::tokenize::tokenize_str_with(text, true, |t, from, to| {
+            self.texts.push_str(t);
+            self.spans.push(TokenSpan {
+                text_end: self.texts.len(),
+                from,
+                to,
             });
         });
         CoreTokenStream {
-            tokens: tokens.into_iter(),
+            texts: &self.texts,
+            spans: self.spans.iter(),
+            text_start: 0,
             current: Token::default(),
         }
     }
 }
 
-impl TokenStream for CoreTokenStream {
+impl TokenStream for CoreTokenStream<'_> {
     fn advance(&mut self) -> bool {
-        match self.tokens.next() {
-            Some(t) => {
-                self.current = t;
-                true
-            }
-            None => false,
-        }
+        let Some(span) = self.spans.next() else {
+            return false;
+        };
+        let t = &mut self.current;
+        t.text.clear();
+        t.text
+            .push_str(self.texts.get(self.text_start..span.text_end).unwrap_or(""));
+        self.text_start = span.text_end;
+        t.offset_from = span.from;
+        t.offset_to = span.to;
+        // The first token is at position 0 (`Token::default()` holds
+        // usize::MAX, which wraps to 0 here, as tantivy's own tokenizers do).
+        t.position = t.position.wrapping_add(1);
+        t.position_length = 1;
+        true
     }
     fn token(&self) -> &Token {
         &self.current
@@ -188,7 +217,9 @@ fn build_from<D: std::borrow::Borrow<SearchDoc>>(
             Index::create_in_dir(d, schema).map_err(index_err(Some(d)))?
         }
     };
-    index.tokenizers().register(TOKENIZER, CoreTokenizer);
+    index
+        .tokenizers()
+        .register(TOKENIZER, CoreTokenizer::default());
     let f = fields(&index)?;
     let s = index.schema();
     let page_title = s.get_field("page_title").map_err(index_err(dir))?;
@@ -276,7 +307,9 @@ pub fn open_index(dir: &Path) -> Result<Index, SearchError> {
         });
     }
     let index = Index::open_in_dir(dir).map_err(index_err(Some(dir)))?;
-    index.tokenizers().register(TOKENIZER, CoreTokenizer);
+    index
+        .tokenizers()
+        .register(TOKENIZER, CoreTokenizer::default());
     fields(&index)?;
     Ok(index)
 }
@@ -543,5 +576,33 @@ mod tests {
             "{message}"
         );
         assert!(fields(&Index::create_in_ram(schema())).is_ok());
+    }
+
+    /// The adapter hands tantivy exactly search-core's index tokens, with
+    /// positions from 0, also when one tokenizer (its buffers reused) goes
+    /// from a longer text to a shorter one.
+    #[test]
+    fn the_tantivy_tokenizer_gives_search_cores_tokens_in_order() {
+        let mut tokenizer = CoreTokenizer::default();
+        for text in [
+            "如何申请退款？Refund 在【费用中心】>【订单管理】CVM-2 实例",
+            "退款 ok",
+            "",
+        ] {
+            let want: Vec<(String, usize, usize, usize)> =
+                search_core::tokenize::tokenize_index(text)
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, t)| (t.text, t.start, t.end, i))
+                    .collect();
+            let mut got = Vec::new();
+            let mut stream = tokenizer.token_stream(text);
+            while stream.advance() {
+                let t = stream.token();
+                assert_eq!(t.position_length, 1);
+                got.push((t.text.clone(), t.offset_from, t.offset_to, t.position));
+            }
+            assert_eq!(got, want, "{text}");
+        }
     }
 }
