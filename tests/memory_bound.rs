@@ -22,16 +22,7 @@ use std::process::Command;
 const CEILING_KB: i64 = 135 * 1024;
 
 fn generator() -> Option<PathBuf> {
-    let p = common::repo().join("../shared/bench/gen_corpus.py");
-    if p.is_file() {
-        return Some(p);
-    }
-    let msg = format!("memory_bound: {} is missing", p.display());
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("{msg} (required under CI=true)");
-    }
-    eprintln!("SKIPPED: {msg}; the memory test did not run");
-    None
+    common::shared_file("bench/gen_corpus.py")
 }
 
 /// Runs `cmd` and returns (success, its peak RSS in KB) from `wait4`.

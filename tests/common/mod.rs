@@ -11,6 +11,25 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// A file of the team's shared folder beside the repository (`../shared`:
+/// the seed page, external test suites, the corpus generator), when it is
+/// there. A clone without it skips what needs it, with a SKIPPED note on
+/// stderr (shown by `cargo test -- --nocapture`); under CI=true
+/// (where `.ci/run` has it beside the checkout) its absence is a failure.
+pub fn shared_file(rel: &str) -> Option<PathBuf> {
+    let p = repo().join("../shared").join(rel);
+    if p.is_file() {
+        return Some(p);
+    }
+    let msg = format!("{} is missing", p.display());
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "{msg} (required under CI=true)"
+    );
+    eprintln!("SKIPPED: {msg}; the test that needs it did not run");
+    None
+}
+
 /// `tests/fixtures/<name>`.
 pub fn fixture(name: &str) -> PathBuf {
     repo().join("tests/fixtures").join(name)
