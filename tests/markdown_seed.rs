@@ -3,7 +3,7 @@
 mod common;
 
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use faqtory::diag::Severity;
 use faqtory::markdown::{
@@ -23,12 +23,6 @@ impl WidgetHost for Widgets {
     }
 }
 
-/// The seed page; `None` (a skip) where ../shared is not beside the
-/// repository, except under CI=true.
-fn seed_path() -> Option<PathBuf> {
-    common::shared_file("seed/000_b10f3a39d941f866.txt")
-}
-
 fn console() -> Console {
     Console {
         content_base_url: "https://console.cloud.tencent.com".into(),
@@ -41,8 +35,11 @@ fn console() -> Console {
     }
 }
 
+/// The seed page rendered; `None` (a skip) where ../shared is not beside
+/// the repository, except under CI=true.
 fn render_seed() -> Option<(String, Rendered)> {
-    let text = std::fs::read_to_string(seed_path()?).expect("seed page is readable");
+    let seed = common::shared_file("seed/000_b10f3a39d941f866.txt")?;
+    let text = std::fs::read_to_string(seed).expect("seed page is readable");
     let console = console();
     let opts = Options {
         lang: Lang::Zh,

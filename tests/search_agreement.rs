@@ -8,6 +8,7 @@
 //! 10,000 pages in release). Missing python3 or the generator is a skip
 //! locally and a failure under CI=true.
 
+mod common;
 mod search_common;
 
 use std::path::{Path, PathBuf};
@@ -20,21 +21,19 @@ use faqtory::search::{
 use search_common::temp_dir;
 
 fn generator() -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/gen_corpus.py");
-    let ok = p.is_file()
-        && Command::new("python3")
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success());
-    if ok {
+    let p = common::shared_file("bench/gen_corpus.py")?;
+    let python = Command::new("python3")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if python {
         return Some(p);
     }
     assert!(
         std::env::var("CI").as_deref() != Ok("true"),
-        "{} and python3 are required under CI=true",
-        p.display()
+        "python3 is required under CI=true"
     );
-    eprintln!("skipping: {} or python3 not found", p.display());
+    eprintln!("SKIPPED: python3 not found; the agreement test did not run");
     None
 }
 
