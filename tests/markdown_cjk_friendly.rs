@@ -1,7 +1,6 @@
 //! The external suite in ../shared/testdata/cjk-friendly (see its NOTICE),
-//! run through the whole markdown pipeline. Skipped (a SKIPPED note on
-//! stderr) where ../shared is not beside the repository; a failure under
-//! CI=true.
+//! run through the whole markdown pipeline. Skipped (`common::skip`) where
+//! ../shared is not beside the repository; a failure under CI=true.
 
 mod common;
 

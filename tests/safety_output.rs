@@ -520,7 +520,7 @@ fn a_failure_after_the_swap_does_not_claim_nothing_was_written() {
     let index = w.site().join(".public.index");
     assert!(index.is_dir());
     let Some(_guard) = Immutable::set(index) else {
-        eprintln!("SKIPPED: chattr +i is not available here (needs root on ext4 or similar)");
+        common::note_skipped("chattr +i is not available here (needs root on ext4 or similar)");
         return;
     };
     w.write(

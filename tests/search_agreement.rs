@@ -29,11 +29,7 @@ fn generator() -> Option<PathBuf> {
     if python {
         return Some(p);
     }
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "python3 is required under CI=true"
-    );
-    eprintln!("SKIPPED: python3 not found; the agreement test did not run");
+    common::skip("python3 not found: the agreement test did not run");
     None
 }
 

@@ -11,22 +11,37 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Under CI=true (`.ci/run` sets it) every test must run: what a test
+/// needs (node, Chromium, python3, ../shared) has been installed.
+pub fn ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true")
+}
+
+/// A test that cannot run here: fails under CI=true, otherwise says why
+/// where `cargo test` shows it (see [`note_skipped`]); the caller returns.
+pub fn skip(why: &str) {
+    assert!(!ci(), "{why} (a failure under CI=true)");
+    note_skipped(&format!("{why} (under CI=true this is a failure)"));
+}
+
+/// Prints `SKIPPED: why` on the test process's stderr itself. libtest
+/// captures `eprintln!` and shows it only when a test fails, so a skipped
+/// test that passes would otherwise say nothing.
+pub fn note_skipped(why: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "\n!!! SKIPPED: {why}\n");
+}
+
 /// A file of the team's shared folder beside the repository (`../shared`:
 /// the seed page, external test suites, the corpus generator), when it is
-/// there. A clone without it skips what needs it, with a SKIPPED note on
-/// stderr (shown by `cargo test -- --nocapture`); under CI=true
-/// (where `.ci/run` has it beside the checkout) its absence is a failure.
+/// there. A clone without it skips what needs it (see [`skip`]); `.ci/run`
+/// has it beside the checkout.
 pub fn shared_file(rel: &str) -> Option<PathBuf> {
     let p = repo().join("../shared").join(rel);
     if p.is_file() {
         return Some(p);
     }
-    let msg = format!("{} is missing", p.display());
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "{msg} (required under CI=true)"
-    );
-    eprintln!("SKIPPED: {msg}; the test that needs it did not run");
+    skip(&format!("{} is missing", p.display()));
     None
 }
 
