@@ -21,15 +21,8 @@ fn browser_suite() {
     if Command::new("node").arg("--version").output().is_err() {
         return skip_or_fail("node is not installed");
     }
-    if !dir.join("node_modules/playwright-core").is_dir() {
-        // npm ci installs exactly package-lock.json (playwright-core brings no browser).
-        let npm = Command::new("npm")
-            .args(["ci", "--no-audit", "--no-fund"])
-            .current_dir(&dir)
-            .status();
-        if !npm.is_ok_and(|s| s.success()) {
-            return skip_or_fail("`npm ci` in tests/browser failed");
-        }
+    if let Err(why) = common::browser_modules() {
+        return skip_or_fail(&why);
     }
     let out = Command::new("node")
         .arg(dir.join("run.mjs"))

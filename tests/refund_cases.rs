@@ -192,6 +192,9 @@ fn chromium_fills_the_form_and_reads_the_verdict() {
     let Some(node) = find_node() else {
         return common::skip("node not found: the refund widget's browser test did not run");
     };
+    if let Err(why) = common::browser_modules() {
+        return common::skip(&format!("the refund widget's browser test: {why}"));
+    }
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("refund-widget-page");
     widget_page(&dir, faqtory::markdown::Lang::Zh, "index.html");
     widget_page(&dir, faqtory::markdown::Lang::En, "en.html");

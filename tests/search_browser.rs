@@ -42,11 +42,8 @@ fn search_suite(root: &std::path::Path) {
         .unwrap();
     assert!(build.status.success(), "{}", stderr(&build));
     let browser_dir = repo().join("tests/browser");
-    if !browser_dir.join("node_modules/playwright-core").is_dir() {
-        let _ = Command::new("npm")
-            .args(["ci", "--no-audit", "--no-fund"])
-            .current_dir(&browser_dir)
-            .status();
+    if let Err(why) = browser_modules() {
+        return skip(&format!("the search box's browser test: {why}"));
     }
     let run = Command::new("node")
         .arg(browser_dir.join("search.mjs"))

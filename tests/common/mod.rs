@@ -32,6 +32,30 @@ pub fn note_skipped(why: &str) {
     let _ = writeln!(std::io::stderr(), "\n!!! SKIPPED: {why}\n");
 }
 
+/// Makes sure tests/browser/node_modules is there (`npm ci`: exactly
+/// package-lock.json, playwright-core, which brings no browser), for the
+/// tests that drive Chromium. Once per test binary, so that two of its
+/// tests never run npm in one folder at the same time.
+pub fn browser_modules() -> Result<(), String> {
+    static DONE: std::sync::OnceLock<Result<(), String>> = std::sync::OnceLock::new();
+    DONE.get_or_init(|| {
+        let dir = repo().join("tests/browser");
+        if dir.join("node_modules/playwright-core").is_dir() {
+            return Ok(());
+        }
+        match Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(&dir)
+            .status()
+        {
+            Ok(s) if s.success() => Ok(()),
+            Ok(s) => Err(format!("`npm ci` in tests/browser failed ({s})")),
+            Err(e) => Err(format!("`npm ci` in tests/browser could not start: {e}")),
+        }
+    })
+    .clone()
+}
+
 /// A file of the team's shared folder beside the repository (`../shared`:
 /// the seed page, external test suites, the corpus generator), when it is
 /// there. A clone without it skips what needs it (see [`skip`]); `.ci/run`
