@@ -5,11 +5,11 @@
 //! 516 MB here) fails this test, not only a benchmark.
 //!
 //! The corpus comes from `../shared/bench/gen_corpus.py`, as the benchmarks'
-//! does. Without it the test says so and skips, except under CI=true.
+//! does. Without it or python3 the test says so and skips, except under
+//! CI=true.
 
 mod common;
 
-use std::path::PathBuf;
 use std::process::Command;
 
 /// Peak RSS allowed for the 2,000-page build (debug binary), about 35 %
@@ -20,10 +20,6 @@ use std::process::Command;
 /// rendered files were streamed (release). Holding every page's section
 /// HTML again would add about 47 MB (heaptrack, 2,000 pages) and fail.
 const CEILING_KB: i64 = 135 * 1024;
-
-fn generator() -> Option<PathBuf> {
-    common::shared_file("bench/gen_corpus.py")
-}
 
 /// Runs `cmd` and returns (success, its peak RSS in KB) from `wait4`.
 fn run_measured(cmd: &mut Command) -> (bool, i64) {
@@ -48,7 +44,7 @@ fn run_measured(cmd: &mut Command) -> (bool, i64) {
 
 #[test]
 fn a_2000_page_build_stays_under_its_memory_ceiling() {
-    let Some(gen_corpus) = generator() else {
+    let Some(gen_corpus) = common::corpus_generator() else {
         return;
     };
     let work = tempfile::tempdir().expect("temp dir");

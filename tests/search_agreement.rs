@@ -20,19 +20,6 @@ use faqtory::search::{
 };
 use search_common::temp_dir;
 
-fn generator() -> Option<PathBuf> {
-    let p = common::shared_file("bench/gen_corpus.py")?;
-    let python = Command::new("python3")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if python {
-        return Some(p);
-    }
-    common::skip("python3 not found: the agreement test did not run");
-    None
-}
-
 /// Deterministic queries from the corpus's question titles: CJK substrings of
 /// 2–4 characters, Latin words, and pairs of both.
 pub fn queries(content: &Path, n: usize) -> Vec<String> {
@@ -114,7 +101,7 @@ pub fn queries(content: &Path, n: usize) -> Vec<String> {
 
 #[test]
 fn static_agrees_with_tantivy_on_a_generated_corpus() {
-    let Some(gen_corpus) = generator() else {
+    let Some(gen_corpus) = common::corpus_generator() else {
         return;
     };
     let dir = temp_dir("search-agreement");

@@ -32,6 +32,21 @@ pub fn note_skipped(why: &str) {
     let _ = writeln!(std::io::stderr(), "\n!!! SKIPPED: {why}\n");
 }
 
+/// The team's corpus generator (`../shared/bench/gen_corpus.py`) when it
+/// and python3 to run it are both here; otherwise a [`skip`].
+pub fn corpus_generator() -> Option<PathBuf> {
+    let p = shared_file("bench/gen_corpus.py")?;
+    let python = Command::new("python3")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if python {
+        return Some(p);
+    }
+    skip("python3 not found: the corpus generator cannot run");
+    None
+}
+
 /// Makes sure tests/browser/node_modules is there (`npm ci`: exactly
 /// package-lock.json, playwright-core, which brings no browser), for the
 /// tests that drive Chromium. Once per test binary, so that two of its
